@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// Each workspace is its own vitest project, so their files run in parallel without sharing state.
+export default defineConfig({
+  test: {
+    projects: ['*/vitest.config.ts'],
+  },
+});
