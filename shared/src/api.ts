@@ -1,1 +1,150 @@
-export {};
+// The API's request and response shapes: one definition, used by the API to validate and document
+// its routes and by the web app and the bots as types.
+import { type Static, Type } from 'typebox';
+
+export const USERNAME_PATTERN = '^[a-z0-9_]{3,30}$';
+export const TAG_PATTERN = '^[a-z0-9_]{1,50}$';
+export const MAX_CONTENT_LENGTH = 500;
+export const MAX_TAGS = 10;
+export const MAX_PAGE_SIZE = 100;
+/** Message ids are bigint identities; 18 digits keep every accepted id inside PostgreSQL's bigint. */
+export const ID_PATTERN = '^(0|[1-9][0-9]{0,17})$';
+
+export const Username = Type.String({
+  pattern: USERNAME_PATTERN,
+  description: 'Lower-case letters, digits and underscores, 3 to 30 characters',
+});
+export const MessageId = Type.String({ pattern: ID_PATTERN, description: 'A message id (decimal string)' });
+
+// ---- users and auth ----
+
+export const PublicUser = Type.Object({
+  username: Type.String(),
+  bot: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type PublicUser = Static<typeof PublicUser>;
+
+export const Profile = Type.Object({
+  username: Type.String(),
+  bot: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  messageCount: Type.Integer(),
+  likesGiven: Type.Integer(),
+  likesReceived: Type.Integer(),
+});
+export type Profile = Static<typeof Profile>;
+
+/** The signed-in user's own account: the only shape that carries an email. */
+export const Me = Type.Object({
+  username: Type.String(),
+  email: Type.String(),
+  bot: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Me = Static<typeof Me>;
+
+export const RegisterBody = Type.Object(
+  {
+    username: Type.String({
+      pattern: '^[A-Za-z0-9_]{3,30}$',
+      description: 'Letters, digits and underscores, 3 to 30 characters; stored in lower case',
+    }),
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    password: Type.String({ minLength: 8, maxLength: 256 }),
+    bot: Type.Optional(Type.Boolean({ description: 'Declares an automated account', default: false })),
+  },
+  { additionalProperties: false },
+);
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object(
+  {
+    login: Type.String({ minLength: 1, maxLength: 254, description: 'Username or email' }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const AuthResponse = Type.Object({ token: Type.String(), user: Me });
+export type AuthResponse = Static<typeof AuthResponse>;
+
+// ---- messages ----
+
+export const Author = Type.Object({ username: Type.String(), bot: Type.Boolean() });
+
+export const Message = Type.Object({
+  id: Type.String(),
+  author: Author,
+  content: Type.String(),
+  tags: Type.Array(Type.String()),
+  likeCount: Type.Integer(),
+  likedByMe: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Message = Static<typeof Message>;
+
+export const PostMessageBody = Type.Object(
+  {
+    content: Type.String({ minLength: 1, maxLength: MAX_CONTENT_LENGTH }),
+    tags: Type.Optional(
+      Type.Array(Type.String({ pattern: '^#?[A-Za-z0-9_]{1,50}$' }), {
+        maxItems: MAX_TAGS,
+        description: 'Extra tags, merged with the #hashtags in the content',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PostMessageBody = Static<typeof PostMessageBody>;
+
+export const FeedQuery = Type.Object(
+  {
+    tag: Type.Optional(Type.String({ pattern: '^#?[A-Za-z0-9_]{1,50}$' })),
+    author: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{3,30}$' })),
+    before: Type.Optional(MessageId),
+    after: Type.Optional(MessageId),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type FeedQuery = Static<typeof FeedQuery>;
+
+export const MessagePage = Type.Object({
+  items: Type.Array(Message),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `before` to read the next (older) page; null at the end',
+  }),
+});
+export type MessagePage = Static<typeof MessagePage>;
+
+export const LikeState = Type.Object({ likeCount: Type.Integer(), likedByMe: Type.Boolean() });
+export type LikeState = Static<typeof LikeState>;
+
+// ---- tags ----
+
+export const TrendingQuery = Type.Object(
+  {
+    window: Type.Optional(
+      Type.String({ pattern: '^[1-9][0-9]{0,3}[mhd]$', default: '24h', description: 'e.g. 15m, 24h, 7d' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+  },
+  { additionalProperties: false },
+);
+export type TrendingQuery = Static<typeof TrendingQuery>;
+
+export const TrendingTag = Type.Object({ tag: Type.String(), count: Type.Integer() });
+export type TrendingTag = Static<typeof TrendingTag>;
+
+// ---- errors ----
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  }),
+});
+export type ErrorBody = Static<typeof ErrorBody>;

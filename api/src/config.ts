@@ -1,0 +1,140 @@
+// Configuration comes from environment variables only, validated once at start-up.
+import { envSchema } from 'env-schema';
+import { type Static, Type } from 'typebox';
+
+const Port = (defaultPort: number, description: string) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description });
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+    description: 'production requires DATABASE_URL and JWT_SECRET',
+  }),
+  HOST: Type.String({ default: '127.0.0.1', description: 'Address the public HTTP server binds to' }),
+  PORT: Port(3000, 'Public HTTP port: /api, /api/ws, /healthz, /readyz and the web app'),
+  METRICS_HOST: Type.String({ default: '127.0.0.1', description: 'Address the metrics server binds to' }),
+  METRICS_PORT: Port(9091, 'Prometheus /metrics port, never proxied publicly'),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'PostgreSQL URL; when unset, the embedded PGlite database is used',
+    }),
+  ),
+  DB_POOL_MAX: Type.Integer({
+    minimum: 1,
+    maximum: 200,
+    default: 10,
+    description: 'Connections per process',
+  }),
+  DB_ACQUIRE_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 2000,
+    description: 'How long a request waits for a connection before a 503',
+  }),
+  EMBEDDED_DATA_DIR: Type.String({
+    default: '.data/pglite',
+    description: 'Where the embedded database keeps its files (relative to the working directory)',
+  }),
+  JWT_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'HS256 signing secret, at least 32 characters' }),
+  ),
+  JWT_ISSUER: Type.String({ default: 'flock', description: 'iss claim, checked on every token' }),
+  JWT_AUDIENCE: Type.String({ default: 'flock-api', description: 'aud claim, checked on every token' }),
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 60, default: 86400, description: 'Token lifetime' }),
+  AUTH_RATE_LIMIT_MAX: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description: 'Logins per minute per client address and account; registrations per minute per address',
+  }),
+  POST_RATE_LIMIT_MAX: Type.Integer({
+    minimum: 1,
+    default: 600,
+    description: 'Posts per minute per user',
+  }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest request body' }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated origins allowed by CORS (empty: same-origin only)',
+  }),
+  SHUTDOWN_GRACE_MS: Type.Integer({
+    minimum: 100,
+    default: 10000,
+    description: 'Time to drain in-flight requests after SIGTERM before exiting',
+  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  WEB_DIST: Type.String({
+    default: '',
+    description: 'Folder of the built web app to serve at / (empty: do not serve it)',
+  }),
+});
+
+export type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config extends RawConfig {
+  /** True when no DATABASE_URL is given: PGlite runs in-process. */
+  embedded: boolean;
+  jwtSecret: string;
+  corsOrigins: string[];
+}
+
+/** Fixed and public on purpose: only the embedded development mode may fall back to it. */
+const EMBEDDED_DEV_JWT_SECRET = 'flock-embedded-development-secret-not-for-production';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: RawConfig;
+  try {
+    raw = envSchema<RawConfig>({
+      schema: ConfigSchema,
+      data: env,
+      dotenv: false,
+      ajv: {
+        customOptions: (ajv) => {
+          ajv.opts.allErrors = true;
+          return ajv;
+        },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(formatEnvErrors(error));
+  }
+
+  const embedded = raw.DATABASE_URL === undefined;
+  const problems: string[] = [];
+  if (!embedded && raw.JWT_SECRET === undefined) {
+    problems.push('JWT_SECRET is required when DATABASE_URL is set (at least 32 characters)');
+  }
+  if (raw.NODE_ENV === 'production' && embedded) {
+    problems.push('DATABASE_URL is required when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  return {
+    ...raw,
+    embedded,
+    jwtSecret: raw.JWT_SECRET ?? EMBEDDED_DEV_JWT_SECRET,
+    corsOrigins: raw.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  };
+}
+
+/** One line per bad variable, naming it. */
+function formatEnvErrors(error: unknown): string {
+  const errors = (
+    error as { errors?: { instancePath: string; params: Record<string, unknown>; message?: string }[] }
+  ).errors;
+  if (!errors) return String(error);
+  return errors
+    .map((e) => {
+      const name = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? 'environment');
+      return `${name}: ${e.message ?? 'is invalid'}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,36 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
+import { entities } from './entities/index.ts';
+import { migrationsList } from './migrations/index.ts';
+
+export interface OrmOptions {
+  databaseUrl: string;
+  poolMax: number;
+  /** How long a request may wait for a pooled connection before it fails (and maps to a 503). */
+  acquireTimeoutMs?: number;
+  debug?: boolean;
+}
+
+export function ormConfig(options: OrmOptions) {
+  return defineConfig({
+    clientUrl: options.databaseUrl,
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    pool: { min: 0, max: options.poolMax },
+    // Passed to pg's Pool: waiting for a connection (a full pool, or a database that is down) fails fast,
+    // and no statement may hold a connection for long.
+    driverOptions: {
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 2_000,
+      statement_timeout: 10_000,
+      query_timeout: 15_000,
+    },
+    debug: options.debug ?? false,
+    // One EntityManager fork per request: the global one must never be used by accident.
+    allowGlobalContext: false,
+  });
+}
+
+export async function openOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(options));
+}

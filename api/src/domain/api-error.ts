@@ -1,0 +1,22 @@
+/** An error a client caused or must know about; anything else becomes a generic 500. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly details: { field: string; message: string }[] | undefined;
+
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    details?: { field: string; message: string }[],
+  ) {
+    super(message);
+    this.statusCode = statusCode;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
+export const badField = (field: string, message: string) =>
+  new ApiError(400, 'VALIDATION_FAILED', `${field} ${message}`, [{ field, message }]);

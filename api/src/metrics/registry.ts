@@ -1,0 +1,56 @@
+// Every metric the API exports, on a registry of its own (never prom-client's global one), so several
+// apps can live in one process (tests) without clashing.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export type Source = 'human' | 'bot';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let poolReader: (() => { total: number; idle: number; waiting: number }) | undefined;
+  new Gauge({
+    name: 'flock_db_pool_connections',
+    help: 'Database pool connections by state (total, idle, waiting requests)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      if (!poolReader) return;
+      for (const [state, value] of Object.entries(poolReader())) this.set({ state }, value);
+    },
+  });
+
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'flock_http_request_duration_seconds',
+      help: 'HTTP request duration by route, method and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    usersRegistered: new Counter({
+      name: 'flock_users_registered_total',
+      help: 'Accounts created, by source (human or bot)',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    messagesPosted: new Counter({
+      name: 'flock_messages_posted_total',
+      help: 'Messages posted, by source (human or bot)',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    likes: new Counter({
+      name: 'flock_likes_total',
+      help: 'Likes added (action=like) and removed (action=unlike), by source (human or bot)',
+      labelNames: ['action', 'source'] as const,
+      registers: [registry],
+    }),
+    /** Where the pool gauge reads from at each scrape; set once the pool exists. */
+    observePool(read: () => { total: number; idle: number; waiting: number }) {
+      poolReader = read;
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,39 @@
+// The ORM for the app, and one EntityManager fork per request (never the global one).
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    orm: MikroORM;
+    /** Answers whether the database takes a trivial query right now (with a short timeout). */
+    pingDatabase(): Promise<boolean>;
+  }
+  interface FastifyRequest {
+    em: EntityManager;
+  }
+}
+
+export default fp(
+  async function database(app: FastifyInstance, options: { orm: MikroORM }) {
+    const { orm } = options;
+    app.decorate('orm', orm);
+    app.decorateRequest('em', null as unknown as EntityManager);
+    app.addHook('onRequest', async (request) => {
+      request.em = orm.em.fork();
+    });
+
+    app.decorate('pingDatabase', async () => {
+      try {
+        await Promise.race([
+          orm.em.fork().execute('select 1'),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), 1_000).unref()),
+        ]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  },
+  { name: 'database' },
+);

@@ -1,0 +1,74 @@
+// One error shape for every failure: {error: {code, message, details?}}. No stack trace reaches a client.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../domain/api-error.ts';
+import { isDatabaseUnavailable } from '../domain/database-errors.ts';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+const fieldOf = (issue: AjvIssue, context: string | undefined): string => {
+  const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const child = issue.params.missingProperty ?? issue.params.additionalProperty;
+  const field = [path, child].filter((part) => part !== undefined && part !== '').join('.');
+  return field || context || 'request';
+};
+
+const messageOf = (issue: AjvIssue): string =>
+  issue.keyword === 'additionalProperties' ? 'is not an allowed field' : (issue.message ?? 'is invalid');
+
+export function errorBody(code: string, message: string, details?: { field: string; message: string }[]) {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error.validation) {
+        const details = (error.validation as AjvIssue[]).map((issue) => ({
+          field: fieldOf(issue, error.validationContext),
+          message: messageOf(issue),
+        }));
+        const first = details[0];
+        return reply
+          .code(400)
+          .send(
+            errorBody(
+              'VALIDATION_FAILED',
+              first ? `${first.field} ${first.message}` : 'invalid request',
+              details,
+            ),
+          );
+      }
+      if (error instanceof ApiError) {
+        return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+      }
+      if (isDatabaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'database unavailable');
+        return reply
+          .code(503)
+          .header('retry-after', '1')
+          .send(errorBody('UNAVAILABLE', 'The service is temporarily unavailable, retry shortly'));
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        // Fastify's own client errors: malformed JSON, body too large, bad content type, rate limits...
+        const code = error.code?.replace(/^FST_ERR_(CTP_)?/, '') ?? 'BAD_REQUEST';
+        return reply.code(status).send(errorBody(code, error.message));
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.code(500).send(errorBody('INTERNAL', 'Something went wrong on our side'));
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      reply
+        .code(404)
+        .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    );
+  },
+  { name: 'errors' },
+);

@@ -1,0 +1,23 @@
+import { Type } from 'typebox';
+import type { RoutePlugin } from '../types.ts';
+
+const Status = Type.Object({ status: Type.String() });
+
+const healthRoutes: RoutePlugin = async (app) => {
+  // Liveness: the process answers. It never touches the database, so a database outage never restarts pods.
+  app.get('/healthz', { schema: { hide: true, response: { 200: Status } } }, async () => ({ status: 'ok' }));
+
+  // Readiness: migrations applied, the database answers, and we are not shutting down.
+  app.get(
+    '/readyz',
+    { schema: { hide: true, response: { 200: Status, 503: Status } } },
+    async (_request, reply) => {
+      if (app.lifecycle.shuttingDown) return reply.code(503).send({ status: 'shutting down' });
+      if (!app.lifecycle.migrated) return reply.code(503).send({ status: 'migrations pending' });
+      if (!(await app.pingDatabase())) return reply.code(503).send({ status: 'database unavailable' });
+      return { status: 'ready' };
+    },
+  );
+};
+
+export default healthRoutes;

@@ -1,0 +1,114 @@
+import { FeedQuery, LikeState, Message, MessageId, MessagePage, PostMessageBody } from '@flock/shared';
+import { Type } from 'typebox';
+import { deleteMessage, postMessage, readFeed, readMessage, setLike } from '../../services/messages.ts';
+import { errorResponses } from '../errors.ts';
+import type { RoutePlugin } from '../types.ts';
+
+const IdParams = Type.Object({ id: MessageId });
+
+const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, options) => {
+  const source = (bot: boolean) => (bot ? 'bot' : 'human');
+
+  app.post(
+    '',
+    {
+      onRequest: app.authenticate,
+      config: {
+        rateLimit: {
+          max: options.postRateLimitMax,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (request) => `post:${request.user?.id ?? request.ip}`,
+        },
+      },
+      schema: {
+        tags: ['messages'],
+        summary: 'Post a message; #hashtags in the text and explicit tags are merged',
+        security: [{ bearer: [] }],
+        body: PostMessageBody,
+        response: { 201: Message, ...errorResponses(400, 401, 413, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { message, eventId } = await postMessage(request.em, request.user!, request.body);
+      app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
+      app.liveFeed.committed(eventId);
+      return reply.code(201).send(message);
+    },
+  );
+
+  app.get(
+    '',
+    {
+      onRequest: app.identify,
+      schema: {
+        tags: ['messages'],
+        summary: 'The feed, newest first, keyset-paginated (pass `next` as `before`)',
+        querystring: FeedQuery,
+        response: { 200: MessagePage, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) =>
+      readFeed(request.em, request.user?.id ?? null, { ...request.query, limit: request.query.limit ?? 20 }),
+  );
+
+  app.get(
+    '/:id',
+    {
+      onRequest: app.identify,
+      schema: {
+        tags: ['messages'],
+        summary: 'One message',
+        params: IdParams,
+        response: { 200: Message, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => readMessage(request.em, request.user?.id ?? null, request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['messages'],
+        summary: 'Delete your own message',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { eventId } = await deleteMessage(request.em, request.user!.id, request.params.id);
+      app.liveFeed.committed(eventId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  for (const [method, liked] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const) {
+    app.route({
+      method,
+      url: '/:id/like',
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['messages'],
+        summary: liked ? 'Like a message (idempotent)' : 'Remove your like (idempotent)',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: LikeState, ...errorResponses(400, 401, 404) },
+      },
+      handler: async (request) => {
+        const user = request.user!;
+        const { changed, eventId, ...state } = await setLike(request.em, user.id, request.params.id, liked);
+        if (changed) app.metrics.likes.inc({ action: liked ? 'like' : 'unlike', source: source(user.bot) });
+        if (eventId) app.liveFeed.committed(eventId);
+        return state;
+      },
+    });
+  }
+};
+
+export default messageRoutes;

@@ -1,0 +1,300 @@
+import type { LikeState, Message, MessagePage, Profile } from '@flock/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { post, signUp } from './helpers/users.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const feed = async (query: string, headers: Record<string, string> = {}) => {
+  const response = await t.app.inject({ method: 'GET', url: `/api/messages${query}`, headers });
+  expect(response.statusCode).toBe(200);
+  return response.json<MessagePage>();
+};
+
+describe('register, log in, post and read', () => {
+  it('normalises and merges tags and shows the message in every feed it belongs to', async () => {
+    const alice = await signUp(t.app);
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: alice.username.toUpperCase(), password: alice.password },
+    });
+    expect(login.statusCode).toBe(200);
+    const token = login.json<{ token: string }>().token;
+    const headers = { authorization: `Bearer ${token}` };
+
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers,
+      payload: { content: 'hello #World #fastify', tags: ['k8s'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const message = created.json<Message>();
+    expect(message.tags).toEqual(['fastify', 'k8s', 'world']);
+    expect(message.author).toEqual({ username: alice.username, bot: false });
+    expect(message.likeCount).toBe(0);
+
+    expect((await feed('?limit=1')).items[0]?.id).toBe(message.id);
+    expect((await feed('?tag=world')).items[0]?.id).toBe(message.id);
+    expect((await feed('?tag=%23WORLD')).items[0]?.id).toBe(message.id);
+    const byAuthor = await feed(`?author=${alice.username}`);
+    expect(byAuthor.items.map((m) => m.id)).toEqual([message.id]);
+
+    const one = await t.app.inject({ method: 'GET', url: `/api/messages/${message.id}`, headers });
+    expect(one.json<Message>()).toEqual(message);
+  });
+
+  it('answers 409 naming the field when a username or email is taken, in any case', async () => {
+    const bob = await signUp(t.app);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: {
+        username: bob.username.toUpperCase(),
+        email: 'other@example.test',
+        password: 'long enough pw',
+      },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.details).toEqual([{ field: 'username', message: 'is already taken' }]);
+    const sameEmail = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: { username: `${bob.username}_2`, email: bob.email.toUpperCase(), password: 'long enough pw' },
+    });
+    expect(sameEmail.statusCode).toBe(409);
+    expect(sameEmail.json().error.details[0].field).toBe('email');
+  });
+
+  it('gives the same 401 for a wrong password and for an unknown user', async () => {
+    const carol = await signUp(t.app);
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: carol.username, password: 'not the password' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: 'nobody_at_all', password: 'not the password' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.body).toBe(unknown.body);
+    const byEmail = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: carol.email, password: carol.password },
+    });
+    expect(byEmail.statusCode).toBe(200);
+  });
+});
+
+describe('keyset pagination', () => {
+  it('reads 250 messages in pages of 100 while new ones arrive, with no duplicates and no gaps', async () => {
+    const writer = await signUp(t.app);
+    const tag = `page${Date.now()}`;
+    const existing: string[] = [];
+    for (let i = 0; i < 250; i++) existing.push((await post(t.app, writer, `message ${i} #${tag}`)).id);
+
+    const seen: string[] = [];
+    let before: string | null = null;
+    let pages = 0;
+    do {
+      const page: MessagePage = await feed(`?tag=${tag}&limit=100${before ? `&before=${before}` : ''}`);
+      seen.push(...page.items.map((m) => m.id));
+      before = page.next;
+      pages++;
+      // Writers keep posting between page fetches.
+      for (let i = 0; i < 7; i++) await post(t.app, writer, `arrived during paging ${pages}.${i} #${tag}`);
+    } while (before);
+
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...existing].reverse());
+  });
+
+  it('returns the messages after a cursor, newest first', async () => {
+    const writer = await signUp(t.app);
+    const tag = `after${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await post(t.app, writer, `m${i} #${tag}`)).id);
+    const page = await feed(`?tag=${tag}&after=${ids[1]}&limit=2`);
+    expect(page.items.map((m) => m.id)).toEqual([ids[3], ids[2]]);
+  });
+});
+
+describe('likes', () => {
+  it('counts 50 concurrent users liking twice as 50, and concurrent unlikes bring it to exactly 0', async () => {
+    const author = await signUp(t.app);
+    const message = await post(t.app, author, 'like me');
+    const fans = await Promise.all(Array.from({ length: 50 }, () => signUp(t.app)));
+    const like = (method: 'PUT' | 'DELETE') =>
+      Promise.all(
+        fans.flatMap((fan) =>
+          [1, 2].map(() =>
+            t.app.inject({ method, url: `/api/messages/${message.id}/like`, headers: fan.auth }),
+          ),
+        ),
+      );
+
+    const liked = await like('PUT');
+    expect(liked.every((r) => r.statusCode === 200)).toBe(true);
+    expect(liked.every((r) => r.json<LikeState>().likedByMe)).toBe(true);
+    const [{ count }] = await t.orm.em
+      .fork()
+      .execute<{ count: string }[]>('select count(*) from likes where message_id = ?', [message.id]);
+    expect(Number(count)).toBe(50);
+    const afterLikes = await t.app.inject({
+      method: 'GET',
+      url: `/api/messages/${message.id}`,
+      headers: fans[0]!.auth,
+    });
+    expect(afterLikes.json<Message>()).toMatchObject({ likeCount: 50, likedByMe: true });
+
+    const unliked = await like('DELETE');
+    expect(unliked.every((r) => r.statusCode === 200)).toBe(true);
+    const afterUnlikes = await t.app.inject({ method: 'GET', url: `/api/messages/${message.id}` });
+    expect(afterUnlikes.json<Message>().likeCount).toBe(0);
+    const [{ rows }] = await t.orm.em
+      .fork()
+      .execute<{ rows: string }[]>('select count(*) as rows from likes where message_id = ?', [message.id]);
+    expect(Number(rows)).toBe(0);
+  });
+
+  it('answers 404 for liking a message that does not exist', async () => {
+    const user = await signUp(t.app);
+    const response = await t.app.inject({
+      method: 'PUT',
+      url: '/api/messages/999999999/like',
+      headers: user.auth,
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('deleting', () => {
+  it("refuses to delete another user's message, and deleting your own removes its likes and tag links", async () => {
+    const owner = await signUp(t.app);
+    const other = await signUp(t.app);
+    const message = await post(t.app, owner, 'short-lived #gone');
+    await t.app.inject({ method: 'PUT', url: `/api/messages/${message.id}/like`, headers: other.auth });
+
+    const forbidden = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/messages/${message.id}`,
+      headers: other.auth,
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe('FORBIDDEN');
+
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/messages/${message.id}`,
+      headers: owner.auth,
+    });
+    expect(deleted.statusCode).toBe(204);
+    const em = t.orm.em.fork();
+    const [likes] = await em.execute<{ n: string }[]>(
+      'select count(*) as n from likes where message_id = ?',
+      [message.id],
+    );
+    const [links] = await em.execute<{ n: string }[]>(
+      'select count(*) as n from message_tags where message_id = ?',
+      [message.id],
+    );
+    expect(Number(likes!.n)).toBe(0);
+    expect(Number(links!.n)).toBe(0);
+    const gone = await t.app.inject({ method: 'GET', url: `/api/messages/${message.id}` });
+    expect(gone.statusCode).toBe(404);
+  });
+});
+
+describe('profiles, trending and privacy', () => {
+  it('shows public profiles with counts and never a password hash or another user’s email', async () => {
+    const dana = await signUp(t.app, { bot: true });
+    const fan = await signUp(t.app);
+    const message = await post(t.app, dana, 'beep #botlife');
+    await t.app.inject({ method: 'PUT', url: `/api/messages/${message.id}/like`, headers: fan.auth });
+
+    const profile = await t.app.inject({
+      method: 'GET',
+      url: `/api/users/${dana.username}`,
+      headers: fan.auth,
+    });
+    expect(profile.json<Profile>()).toMatchObject({
+      username: dana.username,
+      bot: true,
+      messageCount: 1,
+      likesGiven: 0,
+      likesReceived: 1,
+    });
+    const me = await t.app.inject({ method: 'GET', url: '/api/users/me', headers: dana.auth });
+    expect(me.json()).toMatchObject({ username: dana.username, email: dana.email, bot: true });
+
+    const bodies = [
+      profile.body,
+      me.body,
+      (await t.app.inject({ method: 'GET', url: '/api/messages', headers: fan.auth })).body,
+    ];
+    for (const body of bodies) {
+      expect(body).not.toMatch(/argon2|password/i);
+    }
+    expect(profile.body).not.toContain(dana.email);
+    expect(bodies[2]).not.toContain(dana.email);
+    expect((await t.app.inject({ method: 'GET', url: '/api/users/nobody_here' })).statusCode).toBe(404);
+  });
+
+  it('ranks trending tags by use within the window', async () => {
+    const user = await signUp(t.app);
+    const hot = `hot${Date.now()}`;
+    for (let i = 0; i < 3; i++) await post(t.app, user, `#${hot} number ${i}`);
+    const response = await t.app.inject({ method: 'GET', url: '/api/tags/trending?window=1h&limit=50' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toContainEqual({ tag: hot, count: 3 });
+  });
+});
+
+describe('operations', () => {
+  it('moves the flock counters on /metrics after posts and likes', async () => {
+    const read = async (name: string) => {
+      const text = (await t.metrics.inject({ method: 'GET', url: '/metrics' })).body;
+      return [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    };
+    const postsBefore = await read('flock_messages_posted_total');
+    const likesBefore = await read('flock_likes_total');
+    const user = await signUp(t.app);
+    const message = await post(t.app, user, 'counted');
+    await t.app.inject({ method: 'PUT', url: `/api/messages/${message.id}/like`, headers: user.auth });
+    expect(await read('flock_messages_posted_total')).toBe(postsBefore + 1);
+    expect(await read('flock_likes_total')).toBe(likesBefore + 1);
+    const text = (await t.metrics.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('flock_http_request_duration_seconds_bucket');
+    expect(text).toContain('route="/api/messages/:id/like"');
+    expect(text).toContain('flock_db_pool_connections{state="total"}');
+    expect(text).toContain('process_cpu_seconds_total');
+  });
+
+  it('serves liveness, readiness and the OpenAPI document', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    const docs = await t.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(docs.statusCode).toBe(200);
+    const paths = Object.keys(docs.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/auth/register', '/api/messages', '/api/messages/{id}/like']),
+    );
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,66 @@
+// Builds the API exactly as production does (same plugins, migrations applied) on a test database.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { type App, buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { openOrm } from '../../src/db/orm.ts';
+import { createTokenService } from '../../src/domain/tokens.ts';
+import { createMetrics } from '../../src/metrics/registry.ts';
+import { buildMetricsServer } from '../../src/metrics/server.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+export interface TestApp {
+  app: App;
+  orm: MikroORM;
+  config: Config;
+  database: TestDatabase;
+  metrics: ReturnType<typeof buildMetricsServer>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Lets a test put something (a TCP proxy it controls) between the app and its database. */
+  routeDatabase?: (url: string) => string;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const databaseUrl = options.routeDatabase?.(database.url) ?? database.url;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT_MAX: '1000',
+    ...options.env,
+  });
+  const orm = await openOrm({
+    databaseUrl,
+    poolMax: database.embedded ? 1 : config.DB_POOL_MAX,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+  });
+  await orm.migrator.up();
+  const metricsRegistry = createMetrics();
+  const tokens = createTokenService({
+    secret: TEST_SECRET,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.JWT_TTL_SECONDS,
+  });
+  const app = await buildApp({ config, orm, tokens, metrics: metricsRegistry });
+  await app.ready();
+  return {
+    app,
+    orm,
+    config,
+    database,
+    metrics: buildMetricsServer(metricsRegistry.registry),
+    async close() {
+      await app.close();
+      await orm.close();
+      await database.drop();
+    },
+  };
+}
