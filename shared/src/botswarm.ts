@@ -129,10 +129,10 @@ export type MetricsMode = (typeof MetricsModes)[number];
 export const BotSwarmMetricsSchema = Type.Object(
   {
     mode: Type.Optional(
-      Type.Union(
-        MetricsModes.map((m) => Type.Literal(m)),
-        { default: 'ServiceMonitor', description: 'Which Prometheus Operator monitor to create, if any.' },
-      ),
+      Type.Union([Type.Literal('ServiceMonitor'), Type.Literal('PodMonitor'), Type.Literal('None')], {
+        default: 'ServiceMonitor',
+        description: 'Which Prometheus Operator monitor to create, if any.',
+      }),
     ),
     port: Type.Optional(
       Type.Integer({
