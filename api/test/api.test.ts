@@ -148,10 +148,10 @@ describe('likes', () => {
     const liked = await like('PUT');
     expect(liked.every((r) => r.statusCode === 200)).toBe(true);
     expect(liked.every((r) => r.json<LikeState>().likedByMe)).toBe(true);
-    const [{ count }] = await t.orm.em
+    const [likeRows] = await t.orm.em
       .fork()
       .execute<{ count: string }[]>('select count(*) from likes where message_id = ?', [message.id]);
-    expect(Number(count)).toBe(50);
+    expect(Number(likeRows?.count)).toBe(50);
     const afterLikes = await t.app.inject({
       method: 'GET',
       url: `/api/messages/${message.id}`,
@@ -163,10 +163,10 @@ describe('likes', () => {
     expect(unliked.every((r) => r.statusCode === 200)).toBe(true);
     const afterUnlikes = await t.app.inject({ method: 'GET', url: `/api/messages/${message.id}` });
     expect(afterUnlikes.json<Message>().likeCount).toBe(0);
-    const [{ rows }] = await t.orm.em
+    const [remaining] = await t.orm.em
       .fork()
       .execute<{ rows: string }[]>('select count(*) as rows from likes where message_id = ?', [message.id]);
-    expect(Number(rows)).toBe(0);
+    expect(Number(remaining?.rows)).toBe(0);
   });
 
   it('answers 404 for liking a message that does not exist', async () => {

@@ -25,7 +25,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     embedded: false,
-    drop: () => withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`)),
+    drop: async () => {
+      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
+    },
   };
 }
 

@@ -1,0 +1,266 @@
+// Every bad input gets a 4xx in the one error shape, naming the problem, and stores nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { post, signUp, type TestUser, uniqueName } from './helpers/users.ts';
+
+let t: TestApp;
+let user: TestUser;
+let messageId: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { BODY_LIMIT_BYTES: '4096' } });
+  user = await signUp(t.app);
+  messageId = (await post(t.app, user, 'the one message')).id;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const counts = async () => {
+  const [row] = await t.orm.em
+    .fork()
+    .execute<{ users: string; messages: string; tags: string; likes: string }[]>(
+      `select (select count(*) from users) as users, (select count(*) from messages) as messages,
+            (select count(*) from tags) as tags, (select count(*) from likes) as likes`,
+    );
+  return row;
+};
+
+interface BadRequest {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  payload?: unknown;
+  raw?: string;
+  auth?: boolean;
+  status: number;
+  field?: string;
+}
+
+const registration = (overrides: Record<string, unknown>) => ({
+  username: uniqueName(),
+  email: `${uniqueName()}@example.test`,
+  password: 'long enough password',
+  ...overrides,
+});
+
+const cases: BadRequest[] = [
+  {
+    name: 'missing content',
+    method: 'POST',
+    url: '/api/messages',
+    payload: {},
+    auth: true,
+    status: 400,
+    field: 'content',
+  },
+  {
+    name: 'empty content',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: '' },
+    auth: true,
+    status: 400,
+    field: 'content',
+  },
+  {
+    name: '501-character content',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: 'x'.repeat(501) },
+    auth: true,
+    status: 400,
+    field: 'content',
+  },
+  {
+    name: '11 explicit tags',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: 'tags', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) },
+    auth: true,
+    status: 400,
+    field: 'tags',
+  },
+  {
+    name: '11 tags once hashtags are merged',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: '#a #b #c #d #e #f', tags: ['g', 'h', 'i', 'j', 'k'] },
+    auth: true,
+    status: 400,
+    field: 'tags',
+  },
+  {
+    name: 'bad tag characters',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: 'x', tags: ['no spaces'] },
+    auth: true,
+    status: 400,
+    field: 'tags.0',
+  },
+  {
+    name: 'unknown body field',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: 'x', admin: true },
+    auth: true,
+    status: 400,
+    field: 'admin',
+  },
+  {
+    name: 'malformed JSON',
+    method: 'POST',
+    url: '/api/messages',
+    raw: '{"content": "x"',
+    auth: true,
+    status: 400,
+  },
+  {
+    name: 'oversized body',
+    method: 'POST',
+    url: '/api/messages',
+    raw: JSON.stringify({ content: 'x'.repeat(5000) }),
+    auth: true,
+    status: 413,
+  },
+  {
+    name: 'bad username',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ username: 'no spaces!' }),
+    status: 400,
+    field: 'username',
+  },
+  {
+    name: 'short username',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ username: 'ab' }),
+    status: 400,
+    field: 'username',
+  },
+  {
+    name: 'short password',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ password: 'short' }),
+    status: 400,
+    field: 'password',
+  },
+  {
+    name: 'bad email',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ email: 'not-an-email' }),
+    status: 400,
+    field: 'email',
+  },
+  {
+    name: 'unknown registration field',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ admin: true }),
+    status: 400,
+    field: 'admin',
+  },
+  {
+    name: 'bot not a boolean',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ bot: 'yes please' }),
+    status: 400,
+    field: 'bot',
+  },
+  { name: 'limit=0', method: 'GET', url: '/api/messages?limit=0', status: 400, field: 'limit' },
+  { name: 'limit=1000', method: 'GET', url: '/api/messages?limit=1000', status: 400, field: 'limit' },
+  { name: 'non-numeric limit', method: 'GET', url: '/api/messages?limit=ten', status: 400, field: 'limit' },
+  {
+    name: 'non-numeric before',
+    method: 'GET',
+    url: '/api/messages?before=abc',
+    status: 400,
+    field: 'before',
+  },
+  {
+    name: 'unknown query parameter',
+    method: 'GET',
+    url: '/api/messages?sort=asc',
+    status: 400,
+    field: 'sort',
+  },
+  { name: 'non-numeric id', method: 'GET', url: '/api/messages/abc', status: 400, field: 'id' },
+  {
+    name: 'id beyond bigint',
+    method: 'GET',
+    url: '/api/messages/99999999999999999999',
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'non-numeric id to like',
+    method: 'PUT',
+    url: '/api/messages/1e5/like',
+    auth: true,
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'non-numeric id to delete',
+    method: 'DELETE',
+    url: '/api/messages/-1',
+    auth: true,
+    status: 400,
+    field: 'id',
+  },
+  {
+    name: 'bad trending window',
+    method: 'GET',
+    url: '/api/tags/trending?window=forever',
+    status: 400,
+    field: 'window',
+  },
+  {
+    name: 'post without a token',
+    method: 'POST',
+    url: '/api/messages',
+    payload: { content: 'x' },
+    status: 401,
+  },
+  { name: 'unknown route', method: 'GET', url: '/api/nothing-here', status: 404 },
+];
+
+describe('bad input', () => {
+  it.each(cases)('$name → $status in the one error shape, storing nothing', async (c) => {
+    const before = await counts();
+    const response = await t.app.inject({
+      method: c.method,
+      url: c.url,
+      headers: {
+        ...(c.auth ? user.auth : {}),
+        ...(c.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(c.raw !== undefined
+        ? { payload: c.raw }
+        : c.payload !== undefined
+          ? { payload: c.payload as object }
+          : {}),
+    });
+    expect(response.statusCode).toBe(c.status);
+    const body = response.json();
+    expect(Object.keys(body)).toEqual(['error']);
+    expect(body.error.code).toMatch(/^[A-Z_]+$/);
+    expect(body.error.message.length).toBeGreaterThan(0);
+    expect(response.body).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    if (c.field) {
+      expect(body.error.details.map((d: { field: string }) => d.field)).toContain(c.field);
+      expect(body.error.message).toContain(c.field);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('still has its one message afterwards', async () => {
+    const response = await t.app.inject({ method: 'GET', url: `/api/messages/${messageId}` });
+    expect(response.json().content).toBe('the one message');
+  });
+});
