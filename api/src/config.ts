@@ -56,6 +56,12 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'Comma-separated origins allowed by CORS (empty: same-origin only)',
   }),
+  SHUTDOWN_DELAY_MS: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description:
+      'After SIGTERM, how long to keep serving with readiness failed, so load balancers stop sending first',
+  }),
   SHUTDOWN_GRACE_MS: Type.Integer({
     minimum: 100,
     default: 10000,

@@ -58,6 +58,8 @@ export async function startRuntime(config: Config, options: { listen?: boolean }
     metricsServer,
     async stop() {
       app.lifecycle.shuttingDown = true;
+      if (config.SHUTDOWN_DELAY_MS > 0)
+        await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
       await app.close();
     },
   };

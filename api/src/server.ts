@@ -21,7 +21,7 @@ runtime.app.log.info(
   'flock api ready',
 );
 
-closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+closeWithGrace({ delay: config.SHUTDOWN_DELAY_MS + config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
   if (err) runtime.app.log.error({ err }, 'fatal error, shutting down');
   else runtime.app.log.info({ signal }, 'shutting down');
   await runtime.stop();

@@ -16,7 +16,7 @@ export function ormConfig(options: OrmOptions) {
     clientUrl: options.databaseUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: options.poolMax },
     // Passed to pg's Pool: waiting for a connection (a full pool, or a database that is down) fails fast,
     // and no statement may hold a connection for long.

@@ -1,0 +1,78 @@
+// PostgreSQL goes away and comes back: readiness follows it, requests in between fail fast with 503,
+// and the same process serves again afterwards.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { post, signUp } from './helpers/users.ts';
+
+let t: TestApp;
+let proxy: TcpProxy;
+
+beforeAll(async () => {
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+  t = await createTestApp({
+    env: { DB_ACQUIRE_TIMEOUT_MS: '1000' },
+    routeDatabase: (url) => {
+      const routed = new URL(url);
+      routed.port = String(proxy.port);
+      return routed.toString();
+    },
+  });
+});
+afterAll(async () => {
+  await proxy?.start();
+  await t?.close();
+  await proxy?.close();
+});
+
+const readiness = async () => (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe('database outage', () => {
+  it('turns unready, answers 503 fast while the database is away, and recovers', async () => {
+    const user = await signUp(t.app);
+    await post(t.app, user, 'before the outage');
+    expect(await readiness()).toBe(200);
+
+    await proxy.stop();
+    await eventually(async () => (await readiness()) === 503);
+
+    for (const request of [
+      { method: 'GET' as const, url: '/api/messages' },
+      {
+        method: 'POST' as const,
+        url: '/api/messages',
+        payload: { content: 'during the outage' },
+        headers: user.auth,
+      },
+      { method: 'GET' as const, url: `/api/users/${user.username}` },
+    ]) {
+      const started = performance.now();
+      const response = await t.app.inject(request);
+      const elapsed = performance.now() - started;
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.json().error.code).toBe('UNAVAILABLE');
+      // "Fast": bounded by the acquire timeout, not by a TCP or statement timeout.
+      expect(elapsed).toBeLessThan(5_000);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+
+    await proxy.start();
+    await eventually(async () => (await readiness()) === 200);
+    const after = await post(t.app, user, 'after the outage');
+    const feed = await t.app.inject({ method: 'GET', url: `/api/messages?author=${user.username}` });
+    expect(feed.json().items.map((m: { content: string }) => m.content)).toEqual([
+      after.content,
+      'before the outage',
+    ]);
+  });
+});
