@@ -1,0 +1,114 @@
+// The live feed's wire protocol (`/api/ws`): JSON text frames, one object each.
+//
+// Authentication travels in the WebSocket subprotocol list, never in the URL:
+//   new WebSocket(url, [LIVE_PROTOCOL, `${LIVE_AUTH_PROTOCOL_PREFIX}${token}`])
+// The server answers with LIVE_PROTOCOL (it never echoes the token) or refuses the upgrade with 401.
+import { type Static, Type } from 'typebox';
+import { Message } from './api.ts';
+
+export const LIVE_PROTOCOL = 'flock.v1';
+export const LIVE_AUTH_PROTOCOL_PREFIX = 'flock.auth.';
+
+/** `public`, `tag:<name>` or `user:<username>`. */
+export const StreamName = Type.String({ pattern: '^(public|tag:[a-z0-9_]{1,50}|user:[a-z0-9_]{3,30})$' });
+export type StreamName = Static<typeof StreamName>;
+/** Event ids are decimal strings of a bigint, increasing in the order events are delivered. */
+export const EventId = Type.String({ pattern: '^(0|[1-9][0-9]{0,17})$' });
+
+// ---- client → server ----
+
+export const SubscribeFrame = Type.Object(
+  {
+    type: Type.Literal('subscribe'),
+    stream: StreamName,
+    /** The last event id this client saw: every later event of the stream is sent, in order, once. */
+    since: Type.Optional(EventId),
+  },
+  { additionalProperties: false },
+);
+export const UnsubscribeFrame = Type.Object(
+  { type: Type.Literal('unsubscribe'), stream: StreamName },
+  { additionalProperties: false },
+);
+export const ClientFrame = Type.Union([SubscribeFrame, UnsubscribeFrame]);
+export type ClientFrame = Static<typeof ClientFrame>;
+
+// ---- server → client ----
+
+/** The message as it was created (likedByMe is always false: it is the same frame for everyone). */
+export const MessageCreatedData = Message;
+export const MessageRef = Type.Object({
+  id: Type.String(),
+  author: Type.Object({ username: Type.String(), bot: Type.Boolean() }),
+  tags: Type.Array(Type.String()),
+});
+export const MessageLikedData = Type.Object({
+  id: Type.String(),
+  author: Type.Object({ username: Type.String(), bot: Type.Boolean() }),
+  tags: Type.Array(Type.String()),
+  likeCount: Type.Integer(),
+});
+
+export type LiveEventType = 'message.created' | 'message.deleted' | 'message.liked';
+
+export interface LiveEventDataMap {
+  'message.created': Static<typeof MessageCreatedData>;
+  'message.deleted': Static<typeof MessageRef>;
+  'message.liked': Static<typeof MessageLikedData>;
+}
+
+/** One event, sent once per connection even when several of its subscriptions match (`streams`). */
+export type EventFrame = {
+  [K in LiveEventType]: {
+    type: 'event';
+    id: string;
+    event: K;
+    streams: StreamName[];
+    data: LiveEventDataMap[K];
+  };
+}[LiveEventType];
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  username: string;
+  /** The newest event id at connection time: subscribe with it as `since` to miss nothing from here on. */
+  latestEventId: string;
+}
+export interface SubscribedFrame {
+  type: 'subscribed';
+  stream: StreamName;
+  /** Where the subscription stands: every event after this id will follow. */
+  position: string;
+}
+export interface UnsubscribedFrame {
+  type: 'unsubscribed';
+  stream: StreamName;
+}
+/** `since` is older than the retention window: reload the stream through the REST API, then resubscribe. */
+export interface ResyncFrame {
+  type: 'resync';
+  stream: StreamName;
+  latestEventId: string;
+}
+export interface ErrorFrame {
+  type: 'error';
+  code: string;
+  message: string;
+}
+export type ServerFrame =
+  | WelcomeFrame
+  | SubscribedFrame
+  | UnsubscribedFrame
+  | EventFrame
+  | ResyncFrame
+  | ErrorFrame;
+
+/** Close codes besides the standard 1001 (going away: reconnect elsewhere) and 1009 (frame too large). */
+export const LiveCloseCode = {
+  /** The token expired while connected: log in again. */
+  TokenExpired: 4001,
+  /** The client read too slowly and its send buffer passed the bound. */
+  TooSlow: 4008,
+  /** Too many connections for this user. */
+  TooManyConnections: 4029,
+} as const;
