@@ -196,7 +196,9 @@ export class Reconciler {
     if (!obj || obj.metadata.deletionTimestamp) return { writes: 0 };
     const swarm = obj as unknown as BotSwarm;
     const generation = obj.metadata.generation ?? 0;
-    const now = this.#now().toISOString();
+    const now = this.#now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     const oldStatus = (swarm.status ?? {}) as BotSwarmStatus;
     let conditions = [...(oldStatus.conditions ?? [])];
     let writes = 0;

@@ -1,7 +1,8 @@
 /** Merge patch (RFC 7386), JSON patch (RFC 6902), an approximate strategic merge, and apply (SSA) merging. */
 
 type Json = unknown;
-const isMap = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class PatchError extends Error {
   readonly code: number;
@@ -23,7 +24,11 @@ export function mergePatch(target: Json, patch: Json): Json {
 
 /** Strategic merge, approximately: like a merge patch, but lists of objects with `name` merge by name. */
 export function strategicMergePatch(target: Json, patch: Json): Json {
-  if (Array.isArray(patch) && Array.isArray(target) && patch.every((p) => isMap(p) && typeof p.name === 'string')) {
+  if (
+    Array.isArray(patch) &&
+    Array.isArray(target) &&
+    patch.every((p) => isMap(p) && typeof p.name === 'string')
+  ) {
     const out = target.map((t) => structuredClone(t));
     for (const p of patch as Array<Record<string, Json>>) {
       if (p.$patch === 'delete') {
@@ -81,11 +86,13 @@ export function jsonPatch(doc: Json, ops: unknown): Json {
       const parent = getAt(root, parentParts);
       if (Array.isArray(parent)) {
         const i = last === '-' ? parent.length : Number(last);
-        if (Number.isNaN(i) || i < 0 || i > parent.length) throw new PatchError(`index out of range: ${op.path}`);
+        if (Number.isNaN(i) || i < 0 || i > parent.length)
+          throw new PatchError(`index out of range: ${op.path}`);
         if (insert) parent.splice(i, 0, value);
         else parent[i] = value;
       } else if (isMap(parent)) {
-        if (!insert && !(last in parent)) throw new PatchError(`jsonpatch replace operation does not apply: doc is missing key: ${op.path}`);
+        if (!insert && !(last in parent))
+          throw new PatchError(`jsonpatch replace operation does not apply: doc is missing key: ${op.path}`);
         parent[last] = value;
       } else throw new PatchError(`doc is missing path: ${op.path}`);
     };
@@ -107,7 +114,8 @@ export function jsonPatch(doc: Json, ops: unknown): Json {
         remove(parts);
         break;
       case 'test':
-        if (JSON.stringify(getAt(root, parts)) !== JSON.stringify(op.value)) throw new PatchError(`testing value ${op.path} failed`);
+        if (JSON.stringify(getAt(root, parts)) !== JSON.stringify(op.value))
+          throw new PatchError(`testing value ${op.path} failed`);
         break;
       case 'copy':
         set(structuredClone(getAt(root, pointer(op.from ?? ''))), true);

@@ -70,7 +70,9 @@ export function matchLabels(reqs: Requirement[], labels: Record<string, string> 
 }
 
 /** Field selectors: metadata.name and metadata.namespace (what every resource supports), = / == / !=. */
-export function parseFieldSelector(s: string | null | undefined): Array<{ path: string; op: '=' | '!='; value: string }> {
+export function parseFieldSelector(
+  s: string | null | undefined,
+): Array<{ path: string; op: '=' | '!='; value: string }> {
   if (!s) return [];
   return s
     .split(',')
