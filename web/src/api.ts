@@ -1,0 +1,130 @@
+// The one client of the REST API, typed by the API's own shapes (@flock/shared). Every call goes through
+// `request`, which adds the token, turns errors into ApiError and reports a rejected token once.
+import type {
+  AuthResponse,
+  ErrorBody,
+  FeedQuery,
+  LikeState,
+  LoginBody,
+  Me,
+  Message,
+  MessagePage,
+  PostMessageBody,
+  Profile,
+  RegisterBody,
+  TrendingTag,
+} from '@flock/shared/api';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: { field: string; message: string }[];
+
+  constructor(status: number, code: string, message: string, details: ApiError['details'] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The message the API gave for one field, if it named it. */
+  fieldMessage(field: string): string | undefined {
+    return this.details.find((detail) => detail.field === field)?.message;
+  }
+}
+
+export interface ApiClientOptions {
+  /** The current token, read on every call. */
+  token: () => string | undefined;
+  /** Called when the API rejects the token of an authenticated call (expired, revoked, tampered). */
+  onUnauthorized: () => void;
+  baseUrl?: string;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+  }
+
+  register(body: RegisterBody) {
+    return this.#request<AuthResponse>('POST', '/api/auth/register', { body, anonymous: true });
+  }
+
+  login(body: LoginBody) {
+    return this.#request<AuthResponse>('POST', '/api/auth/login', { body, anonymous: true });
+  }
+
+  me(signal?: AbortSignal) {
+    return this.#request<Me>('GET', '/api/users/me', { signal });
+  }
+
+  profile(username: string, signal?: AbortSignal) {
+    return this.#request<Profile>('GET', `/api/users/${encodeURIComponent(username)}`, { signal });
+  }
+
+  feed(query: FeedQuery, signal?: AbortSignal) {
+    return this.#request<MessagePage>('GET', '/api/messages', { query: { ...query }, signal });
+  }
+
+  post(body: PostMessageBody) {
+    return this.#request<Message>('POST', '/api/messages', { body });
+  }
+
+  remove(id: string) {
+    return this.#request<void>('DELETE', `/api/messages/${encodeURIComponent(id)}`);
+  }
+
+  like(id: string, liked: boolean) {
+    return this.#request<LikeState>(liked ? 'PUT' : 'DELETE', `/api/messages/${encodeURIComponent(id)}/like`);
+  }
+
+  trending(query: { window?: string; limit?: number } = {}, signal?: AbortSignal) {
+    return this.#request<TrendingTag[]>('GET', '/api/tags/trending', { query, signal });
+  }
+
+  async #request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query; signal?: AbortSignal | undefined; anonymous?: boolean } = {},
+  ): Promise<T> {
+    const url = new URL(path, this.#options.baseUrl ?? location.origin);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = options.anonymous ? undefined : this.#options.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal: options.signal ?? null,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new ApiError(0, 'NETWORK', 'Flock cannot be reached. Check your connection and try again.');
+    }
+
+    if (response.status === 204) return undefined as T;
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return payload as T;
+
+    const error = (payload as ErrorBody | undefined)?.error;
+    if (response.status === 401 && token) this.#options.onUnauthorized();
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'HTTP_ERROR',
+      error?.message ?? `The request failed (${response.status})`,
+      error?.details,
+    );
+  }
+}

@@ -1,0 +1,211 @@
+// Sign in and sign up: one form with two modes. On success it dispatches SignedInEvent; the app keeps
+// the session. The API's field errors are shown next to their fields.
+import { ContextConsumer } from '@lit/context';
+import { css, html, LitElement, nothing } from 'lit';
+import { ApiError } from '../api.ts';
+import { apiContext, SignedInEvent } from '../session.ts';
+import { base, controls } from '../styles/shared.ts';
+
+type Mode = 'login' | 'signup';
+
+export class FlockAuthForm extends LitElement {
+  static override properties = {
+    mode: {},
+    notice: {},
+    _busy: { state: true },
+    _error: { state: true },
+    _fieldErrors: { state: true },
+  };
+
+  static override styles = [
+    base,
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      section {
+        padding: 1.75rem;
+      }
+      h1 {
+        font-size: 1.5rem;
+        margin: 0 0 0.25rem;
+      }
+      form {
+        display: grid;
+        gap: 0.35rem;
+        margin-top: 1.25rem;
+      }
+      .field + .field {
+        margin-top: 0.65rem;
+      }
+      .field {
+        display: grid;
+        gap: 0.3rem;
+      }
+      .hint {
+        font-size: 0.875rem;
+      }
+      .check {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        margin-top: 0.75rem;
+        font-weight: 400;
+      }
+      button[type='submit'] {
+        margin-top: 1rem;
+        width: 100%;
+      }
+      .notice {
+        margin: 1rem 0 0;
+        padding: 0.6rem 0.8rem;
+        border-radius: 8px;
+        background: var(--flock-accent-soft);
+      }
+      .switch {
+        margin: 1.25rem 0 0;
+        text-align: center;
+      }
+      [role='alert'] {
+        margin: 0.5rem 0 0;
+      }
+    `,
+  ];
+
+  declare mode: Mode;
+  declare notice: string | undefined;
+  declare _busy: boolean;
+  declare _error: string | undefined;
+  declare _fieldErrors: Record<string, string>;
+
+  readonly #api = new ContextConsumer(this, { context: apiContext });
+
+  constructor() {
+    super();
+    this.mode = 'login';
+    this._busy = false;
+    this._fieldErrors = {};
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('mode')) {
+      this._error = undefined;
+      this._fieldErrors = {};
+    }
+  }
+
+  override render() {
+    const signup = this.mode === 'signup';
+    return html`
+      <section class="card" aria-labelledby="title">
+        <h1 id="title">${signup ? 'Create your Flock account' : 'Sign in to Flock'}</h1>
+        <p class="muted">${signup ? 'Short messages, #hashtags, live.' : 'Welcome back.'}</p>
+        ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
+        <form @submit=${this.#submit} aria-describedby=${this._error ? 'form-error' : nothing}>
+          ${
+            signup
+              ? html`
+                  ${this.#field('username', 'Username', {
+                    autocomplete: 'username',
+                    pattern: '[A-Za-z0-9_]{3,30}',
+                    hint: '3 to 30 letters, digits or underscores',
+                  })}
+                  ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email' })}
+                  ${this.#field('password', 'Password', {
+                    type: 'password',
+                    autocomplete: 'new-password',
+                    minlength: 8,
+                    hint: 'At least 8 characters',
+                  })}
+                  <label class="check"><input type="checkbox" name="bot" /> This is an automated (bot) account</label>
+                `
+              : html`
+                  ${this.#field('login', 'Username or email', { autocomplete: 'username' })}
+                  ${this.#field('password', 'Password', { type: 'password', autocomplete: 'current-password' })}
+                `
+          }
+          ${this._error ? html`<p id="form-error" class="error" role="alert">${this._error}</p>` : nothing}
+          <button type="submit" ?disabled=${this._busy}>
+            ${this._busy ? 'Please wait…' : signup ? 'Create account' : 'Sign in'}
+          </button>
+        </form>
+        <p class="switch">
+          ${
+            signup
+              ? html`Already have an account? <a href="/login">Sign in</a>`
+              : html`New to Flock? <a href="/signup">Create an account</a>`
+          }
+        </p>
+      </section>
+    `;
+  }
+
+  #field(
+    name: string,
+    label: string,
+    options: { type?: string; autocomplete: string; pattern?: string; minlength?: number; hint?: string },
+  ) {
+    const error = this._fieldErrors[name];
+    const described = [options.hint ? `${name}-hint` : '', error ? `${name}-error` : ''].join(' ').trim();
+    return html`<div class="field">
+      <label for=${name}>${label}</label>
+      <input
+        id=${name}
+        name=${name}
+        type=${options.type ?? 'text'}
+        autocomplete=${options.autocomplete}
+        pattern=${options.pattern ?? nothing}
+        minlength=${options.minlength ?? nothing}
+        required
+        autocapitalize="off"
+        spellcheck="false"
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${described || nothing}
+      />
+      ${options.hint ? html`<span id="${name}-hint" class="hint muted">${options.hint}</span>` : nothing}
+      ${error ? html`<span id="${name}-error" class="hint error">${error}</span>` : nothing}
+    </div>`;
+  }
+
+  async #submit(event: SubmitEvent) {
+    event.preventDefault();
+    const api = this.#api.value;
+    if (!api || this._busy) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => String(data.get(name) ?? '');
+    this._busy = true;
+    this._error = undefined;
+    this._fieldErrors = {};
+    try {
+      const auth =
+        this.mode === 'signup'
+          ? await api.register({
+              username: text('username'),
+              email: text('email'),
+              password: text('password'),
+              bot: data.get('bot') === 'on',
+            })
+          : await api.login({ login: text('login'), password: text('password') });
+      this.dispatchEvent(new SignedInEvent(auth));
+    } catch (error) {
+      if (error instanceof ApiError) {
+        this._fieldErrors = Object.fromEntries(error.details.map((detail) => [detail.field, detail.message]));
+        this._error =
+          error.status === 401 ? 'That username or email and password do not match.' : error.message;
+      } else {
+        this._error = 'Something went wrong. Please try again.';
+      }
+    } finally {
+      this._busy = false;
+    }
+  }
+}
+
+customElements.define('flock-auth-form', FlockAuthForm);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'flock-auth-form': FlockAuthForm;
+  }
+}

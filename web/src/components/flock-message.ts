@@ -1,0 +1,195 @@
+// One message. Its text is rendered as text (Lit escapes it); #tags and the author become links that
+// filter the feed. Like and delete are requests to the feed, which owns the messages' state.
+import type { Message } from '@flock/shared/api';
+import { css, html, LitElement, nothing } from 'lit';
+import { tagPath, userPath } from '../controllers/router.ts';
+import { fullDate, hashtags, segments, timeAgo } from '../format.ts';
+import { base, controls } from '../styles/shared.ts';
+
+/** The reader asked to like (liked: true) or unlike a message. */
+export class LikeRequestEvent extends Event {
+  static readonly eventName = 'flock-like';
+  readonly id: string;
+  readonly liked: boolean;
+  constructor(id: string, liked: boolean) {
+    super(LikeRequestEvent.eventName, { bubbles: true, composed: true });
+    this.id = id;
+    this.liked = liked;
+  }
+}
+
+/** The author asked to delete their message. */
+export class DeleteRequestEvent extends Event {
+  static readonly eventName = 'flock-delete';
+  readonly id: string;
+  constructor(id: string) {
+    super(DeleteRequestEvent.eventName, { bubbles: true, composed: true });
+    this.id = id;
+  }
+}
+
+export class FlockMessage extends LitElement {
+  static override properties = {
+    message: { attribute: false },
+    mine: { type: Boolean },
+  };
+
+  static override styles = [
+    base,
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        padding: 0.9rem 1rem 0.5rem;
+      }
+      header {
+        display: flex;
+        align-items: baseline;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+      }
+      .author {
+        font-weight: 700;
+        color: var(--flock-text);
+        text-decoration: none;
+      }
+      .author:hover {
+        text-decoration: underline;
+      }
+      .badge {
+        font-size: 0.75rem;
+        font-weight: 700;
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+        padding: 0 0.45rem;
+        border-radius: 999px;
+        color: var(--flock-accent);
+        background: var(--flock-accent-soft);
+      }
+      time {
+        color: var(--flock-muted);
+        font-size: 0.875rem;
+      }
+      .content {
+        margin: 0.35rem 0 0.25rem;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .content a {
+        font-weight: 600;
+        text-decoration: none;
+      }
+      .content a:hover {
+        text-decoration: underline;
+      }
+      .tags {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+        list-style: none;
+        margin: 0.25rem 0;
+        padding: 0;
+      }
+      .tags a {
+        font-size: 0.875rem;
+        text-decoration: none;
+        padding: 0 0.5rem;
+        border-radius: 999px;
+        background: var(--flock-surface-2);
+      }
+      footer {
+        display: flex;
+        align-items: center;
+        gap: 0.25rem;
+        margin-left: -0.6rem;
+      }
+      .like[aria-pressed='true'] {
+        color: var(--flock-like);
+      }
+      .like svg {
+        width: 1.15rem;
+        height: 1.15rem;
+        fill: none;
+        stroke: currentColor;
+        stroke-width: 2;
+      }
+      .like[aria-pressed='true'] svg {
+        fill: currentColor;
+      }
+      .count {
+        min-width: 1ch;
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
+
+  declare message: Message;
+  declare mine: boolean;
+
+  constructor() {
+    super();
+    this.mine = false;
+  }
+
+  override render() {
+    const m = this.message;
+    if (!m) return nothing;
+    const inText = hashtags(m.content);
+    const extraTags = m.tags.filter((tag) => !inText.includes(tag));
+    return html`
+      <article aria-label="Message by ${m.author.username}">
+        <header>
+          <a class="author" href=${userPath(m.author.username)}>@${m.author.username}</a>
+          ${m.author.bot ? html`<span class="badge" title="An automated account">bot</span>` : nothing}
+          <time datetime=${m.createdAt} title=${fullDate(m.createdAt)}>${timeAgo(m.createdAt)}</time>
+        </header>
+        <p class="content">${segments(m.content).map((part) =>
+          part.kind === 'tag' ? html`<a href=${tagPath(part.tag)}>${part.text}</a>` : part.text,
+        )}</p>
+        ${
+          extraTags.length > 0
+            ? html`<ul class="tags" aria-label="Tags">
+                ${extraTags.map((tag) => html`<li><a href=${tagPath(tag)}>#${tag}</a></li>`)}
+              </ul>`
+            : nothing
+        }
+        <footer>
+          <button
+            class="ghost like"
+            aria-pressed=${m.likedByMe ? 'true' : 'false'}
+            title=${m.likedByMe ? 'Unlike' : 'Like'}
+            @click=${() => this.dispatchEvent(new LikeRequestEvent(m.id, !m.likedByMe))}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M12 20.5s-7.5-4.6-9.3-9.2C1.5 8 3.6 4.5 7.1 4.5c2 0 3.5 1.1 4.9 2.9 1.4-1.8 2.9-2.9 4.9-2.9 3.5 0 5.6 3.5 4.4 6.8-1.8 4.6-9.3 9.2-9.3 9.2z" />
+            </svg>
+            <span class="visually-hidden">Like,</span>
+            <span class="count">${m.likeCount}</span>
+            <span class="visually-hidden">${m.likeCount === 1 ? 'like' : 'likes'}</span>
+          </button>
+          ${
+            this.mine
+              ? html`<button class="ghost" @click=${() => this.dispatchEvent(new DeleteRequestEvent(m.id))}>
+                  Delete<span class="visually-hidden"> this message</span>
+                </button>`
+              : nothing
+          }
+        </footer>
+      </article>
+    `;
+  }
+}
+
+customElements.define('flock-message', FlockMessage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'flock-message': FlockMessage;
+  }
+  interface HTMLElementEventMap {
+    'flock-like': LikeRequestEvent;
+    'flock-delete': DeleteRequestEvent;
+  }
+}

@@ -1,0 +1,84 @@
+// Client-side routes. Links are ordinary <a href> (so they work with the keyboard, open in new tabs and
+// are read as links); a plain left click on a same-origin link is handled here without a page load.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+export type Route =
+  | { name: 'feed' }
+  | { name: 'tag'; tag: string }
+  | { name: 'user'; username: string }
+  | { name: 'login' }
+  | { name: 'signup' }
+  | { name: 'not-found' };
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/') return { name: 'feed' };
+  if (path === '/login') return { name: 'login' };
+  if (path === '/signup') return { name: 'signup' };
+  const tag = /^\/tags\/([A-Za-z0-9_]{1,50})$/.exec(path);
+  if (tag) return { name: 'tag', tag: tag[1]!.toLowerCase() };
+  const user = /^\/users\/([A-Za-z0-9_]{3,30})$/.exec(path);
+  if (user) return { name: 'user', username: user[1]!.toLowerCase() };
+  return { name: 'not-found' };
+}
+
+export const tagPath = (tag: string) => `/tags/${encodeURIComponent(tag)}`;
+export const userPath = (username: string) => `/users/${encodeURIComponent(username)}`;
+
+export class RouterController implements ReactiveController {
+  route: Route = parseRoute(location.pathname);
+  readonly #host: ReactiveControllerHost;
+  readonly #onChange: (route: Route) => void;
+
+  constructor(host: ReactiveControllerHost, onChange: (route: Route) => void = () => {}) {
+    this.#host = host;
+    this.#onChange = onChange;
+    host.addController(this);
+  }
+
+  hostConnected() {
+    addEventListener('popstate', this.#onPopState);
+    document.addEventListener('click', this.#onClick);
+  }
+
+  hostDisconnected() {
+    removeEventListener('popstate', this.#onPopState);
+    document.removeEventListener('click', this.#onClick);
+  }
+
+  get path() {
+    return location.pathname;
+  }
+
+  navigate(path: string, { replace = false } = {}) {
+    if (path !== location.pathname + location.search) {
+      if (replace) history.replaceState(null, '', path);
+      else history.pushState(null, '', path);
+    }
+    this.#update();
+  }
+
+  readonly #onPopState = () => this.#update();
+
+  readonly #onClick = (event: MouseEvent) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey)
+      return;
+    if (event.altKey) return;
+    // The anchor may sit inside shadow roots: look along the composed path.
+    const anchor = event
+      .composedPath()
+      .find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (!anchor || anchor.target || anchor.hasAttribute('download') || !anchor.href) return;
+    const url = new URL(anchor.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    event.preventDefault();
+    this.navigate(url.pathname + url.search);
+    scrollTo({ top: 0 });
+  };
+
+  #update() {
+    this.route = parseRoute(location.pathname);
+    this.#onChange(this.route);
+    this.#host.requestUpdate();
+  }
+}
