@@ -1,0 +1,147 @@
+// The issue's acceptance run against the real API process on PostgreSQL: 20 bots at high rates for
+// ~20 s, then what the database holds, what the agent's metrics say, SIGTERM, and a restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botUsername } from '../src/identity.ts';
+import {
+  type AgentProcess,
+  scrape,
+  sleep,
+  startAgentProcess,
+  startTestApi,
+  type TestApi,
+  waitFor,
+} from './helpers/processes.ts';
+
+const BOTS = 20;
+const POOL = ['red', 'green', 'blue', 'amber'];
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const agentEnv = () => ({
+  SWARM_NAME: 'accept',
+  POD_NAME: 'accept-bots-0',
+  BOTS_PER_POD: String(BOTS),
+  POSTS_PER_HOUR: '900',
+  LIKES_PER_HOUR: '1800',
+  TAG_POOL: POOL.join(','),
+  JITTER_PERCENT: '20',
+  SEED: 'acceptance',
+  TARGET_URL: api.url,
+  FEED_REFRESH_SECONDS: '2',
+});
+
+const activeBots = async (agent: AgentProcess) =>
+  (await scrape(agent.metricsUrl)).get('flock_bots_active') === BOTS || undefined;
+
+async function query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await api.db.query<T>(sql, params)).rows;
+}
+
+describe('20 bots at high rates against the real API', () => {
+  let first: Record<string, number>;
+
+  it('run ~20 s, serve metrics and health, and stop within 5 s of SIGTERM with code 0', async () => {
+    const agent = await startAgentProcess(agentEnv());
+    await waitFor('all bots signed in', () => activeBots(agent));
+    await sleep(18_000);
+
+    const health = await fetch(`${agent.metricsUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const samples = await scrape(agent.metricsUrl);
+    expect(samples.get('flock_bots_configured')).toBe(BOTS);
+    expect(samples.get('flock_bot_actions_total{kind="register",outcome="ok"}')).toBe(BOTS);
+    expect(samples.get('flock_bot_actions_total{kind="post",outcome="ok"}')).toBeGreaterThan(0);
+    expect(samples.get('flock_bot_action_duration_seconds_count{kind="post"}')).toBeGreaterThan(0);
+    expect(samples.get('flock_bot_agent_info{swarm="accept",pod="accept-bots-0",version="0.1.0"}')).toBe(1);
+    expect(samples.get('process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    const exit = await agent.terminate();
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(5_000);
+    first = agent.totals();
+  });
+
+  it('made 20 accounts, all marked bot, with the stable names', async () => {
+    const users = await query<{ username: string; email: string; bot: boolean }>(
+      'select username, email, bot from users order by id',
+    );
+    const expected = Array.from({ length: BOTS }, (_, i) => botUsername('accept', 'accept-bots-0', i));
+    expect(users.map((u) => u.username).sort()).toEqual(expected.sort());
+    expect(users.every((u) => u.bot)).toBe(true);
+    expect(users.every((u) => u.email === `${u.username}@bots.flock.invalid`)).toBe(true);
+  });
+
+  it('posted at about the configured rate, with 1–3 tags from the pool on every message', async () => {
+    // 20 bots × 900/h × ~18 s ≈ 90 posts: far more than 30 even on a slow machine.
+    expect(first['post.ok']).toBeGreaterThan(30);
+    const tags = await query<{ name: string }>(
+      'select distinct t.name from tags t join message_tags mt on mt.tag_id = t.id',
+    );
+    expect(tags.length).toBeGreaterThan(0);
+    for (const { name } of tags) expect(POOL).toContain(name);
+    const perMessage = await query<{ n: number }>(
+      'select count(mt.tag_id)::int as n from messages m left join message_tags mt on mt.message_id = m.id group by m.id',
+    );
+    expect(perMessage.length).toBe(first['post.ok']);
+    for (const { n } of perMessage) expect(n).toBeGreaterThanOrEqual(1);
+    for (const { n } of perMessage) expect(n).toBeLessThanOrEqual(3);
+  });
+
+  it('liked existing messages of others, never the same one twice', async () => {
+    expect(first['like.ok']).toBeGreaterThan(30);
+    const [likes] = await query<{ total: number; distinct_pairs: number; on_messages: number; own: number }>(
+      `select count(*)::int as total,
+              count(distinct (l.user_id, l.message_id))::int as distinct_pairs,
+              count(m.id)::int as on_messages,
+              count(*) filter (where m.user_id = l.user_id)::int as own
+         from likes l left join messages m on m.id = l.message_id`,
+    );
+    expect(likes).toEqual({
+      total: first['like.ok'],
+      distinct_pairs: first['like.ok'],
+      on_messages: first['like.ok'],
+      own: 0,
+    });
+    // like_count agrees with the likes table.
+    const [counts] = await query<{ sum: number }>(
+      'select coalesce(sum(like_count), 0)::int as sum from messages',
+    );
+    expect(counts?.sum).toBe(first['like.ok']);
+  });
+
+  it('has metrics that agree with the database', async () => {
+    const [db] = await query<{ users: number; messages: number; likes: number }>(
+      `select (select count(*) from users)::int as users, (select count(*) from messages)::int as messages,
+              (select count(*) from likes)::int as likes`,
+    );
+    // Every request the agent counted as ok is in the database, and nothing else is: PUT like is
+    // idempotent, so a like sent twice would show as one more ok than rows.
+    expect(db).toEqual({ users: first['register.ok'], messages: first['post.ok'], likes: first['like.ok'] });
+    expect(first['register.ok']).toBe(BOTS);
+  });
+
+  it('creates no new accounts when restarted: it logs in with the same names', async () => {
+    const agent = await startAgentProcess(agentEnv());
+    await waitFor('all bots signed in again', () => activeBots(agent));
+    await sleep(3_000);
+    const exit = await agent.terminate();
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(5_000);
+    const totals = agent.totals();
+    expect(totals['register.conflict']).toBe(BOTS);
+    expect(totals['login.ok']).toBe(BOTS);
+    expect(totals['register.ok']).toBeUndefined();
+    const [users] = await query<{ n: number }>('select count(*)::int as n from users');
+    expect(users?.n).toBe(BOTS);
+    // Still posting after the restart.
+    expect(totals['post.ok']).toBeGreaterThan(0);
+    const [messages] = await query<{ n: number }>('select count(*)::int as n from messages');
+    expect(messages?.n).toBe(first['post.ok']! + totals['post.ok']!);
+  });
+});
