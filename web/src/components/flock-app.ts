@@ -59,7 +59,7 @@ export class FlockApp extends LitElement {
         display: flex;
         align-items: center;
         gap: 0.75rem;
-        padding: 0 max(1rem, calc((100vw - 72rem) / 2));
+        padding: 0 max(1rem, calc((100% - 72rem) / 2 + 1rem));
         background: color-mix(in srgb, var(--flock-surface) 92%, transparent);
         backdrop-filter: blur(8px);
         border-bottom: 1px solid var(--flock-border);
@@ -84,14 +84,14 @@ export class FlockApp extends LitElement {
       .who {
         color: var(--flock-muted);
         font-weight: 600;
+        text-decoration: none;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
-        max-width: 12rem;
+        max-width: 16rem;
       }
-      .who a {
-        color: inherit;
-        text-decoration: none;
+      .who:hover {
+        color: var(--flock-text);
       }
       .layout {
         display: grid;
@@ -231,8 +231,8 @@ export class FlockApp extends LitElement {
             session
               ? html`
                   <flock-connection-status .status=${this.live.status}></flock-connection-status>
-                  <span class="who"
-                    >Signed in as <a href="/users/${session.user.username}">@${session.user.username}</a></span
+                  <a class="who" href="/users/${session.user.username}"
+                    ><span class="visually-hidden">Signed in as </span>@${session.user.username}</a
                   >
                   <button class="secondary" @click=${() => this.#end('You have signed out.')}>Log out</button>
                 `

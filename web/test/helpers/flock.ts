@@ -1,0 +1,177 @@
+// The system under test: the real API process (api/src/server.ts) on a fresh PostgreSQL database,
+// serving the web app built by globalSetup; and Debian's Chromium driven by playwright-core.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { AuthResponse, Message } from '@flock/shared';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../api/test/helpers/database.ts';
+import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
+
+export const screenshotDir = fileURLToPath(new URL('../../../.artifacts/screenshots/', import.meta.url));
+
+export interface Flock {
+  /** The origin the app is served from (kept across restarts). */
+  url: string;
+  database: TestDatabase;
+  /** Stops the API process (SIGTERM), leaving the database. */
+  stopApi(): Promise<void>;
+  /** Starts the API process again on the same port. */
+  startApi(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFlock(): Promise<Flock> {
+  const database = await createTestDatabase();
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    WEB_DIST: inject('webDist'),
+    AUTH_RATE_LIMIT_MAX: '10000',
+    SHUTDOWN_GRACE_MS: '1000',
+  };
+  let api: ApiProcess | undefined = await startApiProcess(env);
+  const url = api.url;
+  const port = new URL(url).port;
+  const stopApi = async () => {
+    const running = api;
+    api = undefined;
+    if (!running || running.child.exitCode !== null) return;
+    running.child.kill('SIGTERM');
+    const timer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
+    await running.exited;
+    clearTimeout(timer);
+  };
+  return {
+    url,
+    database,
+    stopApi,
+    async startApi() {
+      api = await startApiProcess({ ...env, PORT: port });
+    },
+    async close() {
+      await stopApi();
+      await database.drop();
+    },
+  };
+}
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+}
+
+export const desktop = { width: 1280, height: 860 };
+export const phone = { width: 390, height: 844 };
+
+// ---- the API, as another client would use it ----
+
+export interface User {
+  username: string;
+  password: string;
+  token: string;
+  auth: AuthResponse;
+}
+
+let counter = 0;
+export const uniqueName = (prefix = 'user') =>
+  `${prefix}_${process.pid.toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
+
+async function call<T>(
+  flock: Flock,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(new URL(path, flock.url), {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export async function register(flock: Flock, options: { username?: string; bot?: boolean } = {}) {
+  const username = options.username ?? uniqueName();
+  const password = 'correct horse battery';
+  const auth = await call<AuthResponse>(flock, 'POST', '/api/auth/register', undefined, {
+    username,
+    email: `${username}@example.test`,
+    password,
+    bot: options.bot ?? false,
+  });
+  return { username, password, token: auth.token, auth } satisfies User;
+}
+
+export const postMessage = (flock: Flock, user: User, content: string, tags?: string[]) =>
+  call<Message>(flock, 'POST', '/api/messages', user.token, tags ? { content, tags } : { content });
+
+export const likeMessage = (flock: Flock, user: User, id: string) =>
+  call(flock, 'PUT', `/api/messages/${id}/like`, user.token);
+
+// ---- pages ----
+
+export interface Watched {
+  page: Page;
+  /** Uncaught page errors and CSP violations: a test expects none. */
+  problems: string[];
+  dialogs: string[];
+}
+
+/** A page that records dialogs (dismissed), uncaught errors and Content-Security-Policy violations. */
+export async function openPage(context: BrowserContext): Promise<Watched> {
+  const page = await context.newPage();
+  const watched: Watched = { page, problems: [], dialogs: [] };
+  page.on('pageerror', (error) => watched.problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) watched.problems.push(message.text());
+  });
+  page.on('dialog', (dialog) => {
+    watched.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return watched;
+}
+
+/** Signs `user` in by storing the session the way the app does, then opens `path`. */
+export async function signedIn(flock: Flock, context: BrowserContext, user: User, path = '/') {
+  const watched = await openPage(context);
+  await watched.page.goto(new URL('/login', flock.url).toString());
+  await watched.page.evaluate((session) => localStorage.setItem('flock.session', JSON.stringify(session)), {
+    token: user.token,
+    user: user.auth.user,
+  });
+  await watched.page.goto(new URL(path, flock.url).toString());
+  return watched;
+}
+
+/** Waits until the live indicator says the connection is up. */
+export async function waitLive(page: Page) {
+  await page.locator('flock-connection-status[status="live"]').waitFor({ timeout: 15_000 });
+}
+
+export async function screenshot(page: Page, name: string) {
+  await mkdir(screenshotDir, { recursive: true });
+  await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: false });
+}
+
+/** The message ids shown in a page's feed, top to bottom. */
+export function shownContents(page: Page) {
+  return page.locator('flock-message .content').allTextContents();
+}

@@ -1,0 +1,170 @@
+// Two people, two browser contexts, one live feed: posts and likes arrive without reloading; a reader
+// scrolled down gets a banner instead of a jump; #tags and authors filter the feed.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  desktop,
+  type Flock,
+  launchBrowser,
+  postMessage,
+  register,
+  signedIn,
+  startFlock,
+  type User,
+  type Watched,
+  waitLive,
+} from './helpers/flock.ts';
+
+let flock: Flock;
+let browser: Browser;
+let one: User;
+let two: User;
+let contexts: BrowserContext[];
+let first: Watched;
+let second: Watched;
+
+/** The message element whose text is exactly `content`. */
+const messageWith = (page: Page, content: string) =>
+  page.locator('flock-message').filter({ has: page.locator('.content', { hasText: content }) });
+
+/** Counts full page loads, to prove nothing was reloaded. */
+function countLoads(page: Page) {
+  const loads = { count: 0 };
+  page.on('load', () => {
+    loads.count += 1;
+  });
+  return loads;
+}
+
+beforeAll(async () => {
+  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
+  [one, two] = await Promise.all([register(flock), register(flock)]);
+  // Enough older messages for the second reader to scroll.
+  for (let i = 1; i <= 25; i++) await postMessage(flock, one, `Older message number ${i} #filler`);
+  contexts = await Promise.all([
+    browser.newContext({ viewport: desktop }),
+    browser.newContext({ viewport: desktop }),
+  ]);
+  first = await signedIn(flock, contexts[0]!, one);
+  second = await signedIn(flock, contexts[1]!, two);
+  await Promise.all([waitLive(first.page), waitLive(second.page)]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await flock?.close();
+});
+
+test('a message appears live; a reader scrolled down gets a banner instead', async () => {
+  const loads = countLoads(second.page);
+  await first.page.getByLabel("What's happening?").fill('#lit is fun');
+  await first.page.getByRole('button', { name: 'Post', exact: true }).click();
+  await messageWith(first.page, '#lit is fun').waitFor();
+  await messageWith(second.page, '#lit is fun').waitFor({ timeout: 10_000 });
+  await expect(second.page.locator('flock-message').first().locator('.content').textContent()).resolves.toBe(
+    '#lit is fun',
+  );
+
+  // Scrolled down: the page stays put and a banner counts what arrived.
+  await second.page.evaluate(() => scrollTo({ top: 1500 }));
+  await second.page.waitForFunction(() => scrollY > 1000);
+  const before = await second.page.evaluate(() => scrollY);
+  await postMessage(flock, one, 'Another one about #lit');
+  const banner = second.page.getByRole('button', { name: '1 new message' });
+  await banner.waitFor({ timeout: 10_000 });
+  await expect(messageWith(second.page, 'Another one about #lit').count()).resolves.toBe(0);
+  expect(await second.page.evaluate(() => scrollY)).toBe(before);
+
+  await banner.click();
+  await messageWith(second.page, 'Another one about #lit').waitFor();
+  await expect(banner.count()).resolves.toBe(0);
+  expect(await second.page.evaluate(() => scrollY)).toBeLessThan(before);
+  expect(loads.count).toBe(0);
+});
+
+test('a like counts at once for the liker and live for the author; unlike restores it', async () => {
+  const liked = messageWith(second.page, '#lit is fun');
+  const likeButton = liked.getByRole('button', { name: /^Like/ });
+  const count = (page: Page) => messageWith(page, '#lit is fun').locator('.count').textContent();
+  await expect(count(second.page)).resolves.toBe('0');
+
+  // Hold the API's answer back: the count must change before it arrives.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await second.page.route('**/api/messages/*/like', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await likeButton.click();
+  await expect.poll(() => count(second.page), { timeout: 1000 }).toBe('1');
+  await expect(likeButton.getAttribute('aria-pressed')).resolves.toBe('true');
+  const answered = second.page.waitForResponse('**/api/messages/*/like');
+  release();
+  await answered;
+  await second.page.unroute('**/api/messages/*/like');
+
+  await expect.poll(() => count(first.page), { timeout: 10_000 }).toBe('1');
+  await expect(count(second.page)).resolves.toBe('1');
+
+  await likeButton.click();
+  await expect.poll(() => count(second.page), { timeout: 1000 }).toBe('0');
+  await expect(likeButton.getAttribute('aria-pressed')).resolves.toBe('false');
+  await expect.poll(() => count(first.page), { timeout: 10_000 }).toBe('0');
+});
+
+test('#tags and authors are links that filter the feed', async () => {
+  const { page } = second;
+  await page.evaluate(() => scrollTo({ top: 0 }));
+  await messageWith(page, '#lit is fun').getByRole('link', { name: '#lit' }).click();
+  await page.waitForURL('**/tags/lit');
+  await page.getByRole('heading', { name: '#lit' }).waitFor();
+  await messageWith(page, 'Another one about #lit').waitFor();
+  await expect
+    .poll(() => page.locator('flock-message .content').allTextContents())
+    .toEqual(['Another one about #lit', '#lit is fun']);
+
+  await messageWith(page, '#lit is fun')
+    .getByRole('link', { name: `@${one.username}` })
+    .click();
+  await page.waitForURL(`**/users/${one.username}`);
+  await page.getByRole('heading', { name: `@${one.username}` }).waitFor();
+  await page.getByText('Messages', { exact: true }).first().waitFor();
+  await messageWith(page, 'Another one about #lit').waitFor();
+  const authors = await page.locator('flock-message .author').allTextContents();
+  expect(authors.length).toBeGreaterThan(1);
+  expect(new Set(authors)).toEqual(new Set([`@${one.username}`]));
+  await expect(page.locator('dd').first().textContent()).resolves.toBe('27');
+
+  // And the back button returns to the tag.
+  await page.goBack();
+  await page.getByRole('heading', { name: '#lit' }).waitFor();
+});
+
+test('user text is shown as text: no markup is injected and no script runs', async () => {
+  const hostile = '<img src=x onerror=alert(1)> and <script>alert(2)</script> #xss';
+  await postMessage(flock, one, hostile);
+  for (const page of [second.page, first.page]) {
+    if (page === second.page) await page.goto(new URL('/', flock.url).toString());
+    await messageWith(page, 'onerror').waitFor({ timeout: 10_000 });
+    await expect(messageWith(page, 'onerror').locator('.content').textContent()).resolves.toBe(hostile);
+    const injected = await page.evaluate(() => {
+      const found: string[] = [];
+      const visit = (root: Document | ShadowRoot) => {
+        for (const element of root.querySelectorAll('*')) {
+          if (element.matches('img, script:not([src])')) found.push(element.outerHTML);
+          if (element.shadowRoot) visit(element.shadowRoot);
+        }
+      };
+      visit(document);
+      return found;
+    });
+    expect(injected).toEqual([]);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(first.dialogs).toEqual([]);
+  expect(second.dialogs).toEqual([]);
+  expect(first.problems).toEqual([]);
+  expect(second.problems).toEqual([]);
+});

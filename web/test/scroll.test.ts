@@ -1,0 +1,62 @@
+// Infinite scroll over the keyset cursor: 120 messages, each shown exactly once, in order, while other
+// people keep posting (their messages wait behind the banner and never mix into the older pages).
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  desktop,
+  type Flock,
+  launchBrowser,
+  postMessage,
+  register,
+  shownContents,
+  signedIn,
+  startFlock,
+  waitLive,
+} from './helpers/flock.ts';
+
+let flock: Flock;
+let browser: Browser;
+
+beforeAll(async () => {
+  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await flock?.close();
+});
+
+const label = (n: number) => `Scroll message ${String(n).padStart(3, '0')}`;
+
+test('120 messages scroll in, each exactly once, newest first', async () => {
+  const [writer, reader, latecomer] = await Promise.all([register(flock), register(flock), register(flock)]);
+  for (let n = 1; n <= 120; n++) await postMessage(flock, writer, label(n));
+  const context = await browser.newContext({ viewport: desktop });
+  const { page, problems } = await signedIn(flock, context, reader);
+  await waitLive(page);
+  await page.getByText(label(120)).waitFor();
+
+  let posted = 0;
+  for (let step = 0; step < 40; step++) {
+    if (await page.getByText("You're all caught up.").isVisible()) break;
+    await page.mouse.wheel(0, 2500);
+    // Others keep posting while the reader scrolls.
+    if (step % 3 === 1 && posted < 3)
+      await postMessage(flock, latecomer, `Posted while scrolling ${++posted}`);
+    await page.waitForTimeout(150);
+  }
+  await page.getByText("You're all caught up.").waitFor();
+
+  const expected = Array.from({ length: 120 }, (_, i) => label(120 - i));
+  expect(await shownContents(page)).toEqual(expected);
+
+  await page.getByRole('button', { name: `${posted} new messages` }).click();
+  await expect
+    .poll(() => shownContents(page))
+    .toEqual([
+      ...Array.from({ length: posted }, (_, i) => `Posted while scrolling ${posted - i}`),
+      ...expected,
+    ]);
+  expect(problems).toEqual([]);
+  await context.close();
+});
