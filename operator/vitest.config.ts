@@ -4,5 +4,8 @@ export default defineProject({
   test: {
     name: 'operator',
     include: ['test/**/*.test.ts'],
+    // Black-box specs drive real processes (operator, kubectl, flockctl); their steps take seconds.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

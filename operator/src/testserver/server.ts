@@ -296,6 +296,8 @@ export class TestApiServer {
   readonly writes: WriteRecord[] = [];
   readonly faults: Array<FaultRule & { id: number; left: number }> = [];
   readonly requestCounts = new Map<string, number>();
+  /** LIST requests (not watches) by User-Agent: how often each client (re-)listed. */
+  readonly lists = new Map<string, number>();
   readonly sim: DeploymentSimulator;
   #rv = 100;
   #oldestRv = 100;
@@ -935,6 +937,10 @@ export class TestApiServer {
 
     switch (req.method) {
       case 'GET':
+        if (!name && !watch) {
+          const ua = req.headers['user-agent'] ?? '';
+          this.lists.set(ua, (this.lists.get(ua) ?? 0) + 1);
+        }
         if (!name) return watch ? this.#watch(req, res, t, ns, q, path) : this.#list(req, res, t, ns, q);
         return this.#get(req, res, t, ns, name, sub);
       case 'POST': {

@@ -10,7 +10,9 @@ import type { Obj, TestApiServer } from './server.ts';
 export interface PodFailureRule {
   namespace?: string;
   /** Label selector of the pods that fail, e.g. `flock.dev/swarm=demo`. */
-  selector: string;
+  selector?: string;
+  /** Pods running this image fail (as an image that cannot be pulled would on a real cluster). */
+  image?: string;
   reason:
     | 'ImagePullBackOff'
     | 'ErrImagePull'
@@ -88,7 +90,8 @@ export class DeploymentSimulator {
     return this.#failures.find(
       (f) =>
         (!f.namespace || f.namespace === pod.metadata.namespace) &&
-        matchLabels(parseLabelSelector(f.selector), pod.metadata.labels),
+        (!f.selector || matchLabels(parseLabelSelector(f.selector), pod.metadata.labels)) &&
+        (!f.image || (pod.spec?.containers ?? []).some((c: Obj) => c.image === f.image)),
     );
   }
 

@@ -1,0 +1,240 @@
+/**
+ * Black-box: the real operator process and the real kubectl against the test API server (or a real
+ * cluster with FLOCK_E2E_KUBECONFIG). Steps run in order and share one swarm, as a user would.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, condition, OPERATOR_DIR, type Swarm } from './support/cluster.ts';
+
+const MISSING_IMAGE = 'registry.invalid/flock/bot-agent:does-not-exist';
+let c: Cluster;
+const swarm = () => c.getJson<Swarm>('botswarm', 'demo');
+type Dep = {
+  metadata: { ownerReferences?: Array<{ uid: string; kind: string; controller: boolean }> };
+  spec: {
+    replicas: number;
+    template: {
+      metadata: { annotations: Record<string, string> };
+      spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> };
+    };
+  };
+};
+const deployment = () => c.getJson<Dep>('deployment', 'demo-bots');
+
+beforeAll(async () => {
+  c = await Cluster.start({ namespace: 'flock-e2e' });
+  // On a real cluster this image really fails to pull; the test server is told to fail it the same way.
+  c.server?.sim.addFailure({
+    image: MISSING_IMAGE,
+    reason: 'ImagePullBackOff',
+    message: `Back-off pulling image "${MISSING_IMAGE}"`,
+  });
+  await c.installCrd();
+  await c.startOperator({ WATCH_NAMESPACE: 'flock-e2e' });
+}, 60_000);
+
+afterAll(async () => {
+  await c?.stop();
+});
+
+describe('kubectl against the operator', () => {
+  it('kubectl apply -f an example swarm → Deployment, Service and ServiceMonitor appear, owned by the swarm', async () => {
+    expect((await c.kubectlOk('apply', '-f', join(OPERATOR_DIR, 'examples/demo.yaml'))).trim()).toBe(
+      'botswarm.flock.dev/demo created',
+    );
+    const s = (await swarm())!;
+    for (const kind of ['deployment', 'service', 'servicemonitor']) {
+      const child = await c.eventually(`${kind} demo-bots`, () => c.getJson<Dep>(kind, 'demo-bots'));
+      expect(child.metadata.ownerReferences).toEqual([
+        {
+          apiVersion: 'flock.dev/v1alpha1',
+          kind: 'BotSwarm',
+          name: 'demo',
+          uid: s.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
+    }
+    expect((await deployment())!.spec.replicas).toBe(3);
+  });
+
+  it('kubectl wait --for=condition=Ready succeeds once the pods are ready', async () => {
+    const r = await c.kubectl('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=30s');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('botswarm.flock.dev/demo condition met');
+    const s = (await swarm())!;
+    expect(s.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      bots: 30,
+      selector: 'app.kubernetes.io/name=flock-bot,flock.dev/swarm=demo',
+    });
+    expect(condition(s, 'MonitoringReady')).toMatchObject({ status: 'True', reason: 'ServiceMonitorReady' });
+  });
+
+  it('kubectl get botswarms shows the printer columns', async () => {
+    const out = await c.kubectlOk('get', 'botswarms');
+    const [header, row] = out.trim().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['NAME', 'DESIRED', 'READY', 'BOTS', 'STATUS', 'AGE']);
+    expect(row!.split(/\s+/).slice(0, 5)).toEqual(['demo', '3', '3', '30', 'AllReplicasReady']);
+    expect((await c.kubectlOk('get', 'swarm', 'demo', '-o', 'name')).trim()).toBe('botswarm.flock.dev/demo');
+  });
+
+  it('kubectl scale botswarm/demo --replicas=7 → the Deployment follows', async () => {
+    expect((await c.kubectlOk('scale', 'botswarm/demo', '--replicas=7')).trim()).toBe(
+      'botswarm.flock.dev/demo scaled',
+    );
+    await c.eventually('deployment at 7', async () => (await deployment())?.spec.replicas === 7);
+    await c.kubectlOk('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=30s');
+    expect((await swarm())!.status).toMatchObject({ readyReplicas: 7, bots: 70 });
+    const all = JSON.parse(await c.kubectlOk('get', 'events', '-o', 'json')) as {
+      items: Array<{ reason: string; message: string }>;
+    };
+    expect(all.items.map((e) => e.message)).toContain('Scaled Deployment demo-bots from 3 to 7 replicas');
+  });
+
+  it('scaling above maxReplicas is rejected by the CEL rule', async () => {
+    const r = await c.kubectl('scale', 'botswarm/demo', '--replicas=70');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('replicas must be less than or equal to maxReplicas');
+    expect((await deployment())!.spec.replicas).toBe(7);
+  });
+
+  it('an HPA-style client reads and writes /scale (selector is a string, stale writes get 409)', async () => {
+    const server = (
+      await c.kubectlOk('config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}')
+    ).trim();
+    const url = `${server}/apis/flock.dev/v1alpha1/namespaces/flock-e2e/botswarms/demo/scale`;
+    const scale = (await (await fetch(url)).json()) as {
+      metadata: { resourceVersion: string };
+      spec: { replicas: number };
+      status: { replicas: number; selector: string };
+    };
+    expect(scale).toMatchObject({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      spec: { replicas: 7 },
+      status: { replicas: 7, selector: 'app.kubernetes.io/name=flock-bot,flock.dev/swarm=demo' },
+    });
+    const put = (body: unknown) =>
+      fetch(url, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await put({ ...scale, spec: { replicas: 4 } });
+    expect(ok.status).toBe(200);
+    const stale = await put({ ...scale, spec: { replicas: 5 } });
+    expect(stale.status).toBe(409);
+    await c.eventually('deployment at 4', async () => (await deployment())?.spec.replicas === 4);
+    await c.kubectlOk('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=30s');
+  });
+
+  it('editing the tag pool rolls the Deployment (new template hash, new pods)', async () => {
+    const before = (await deployment())!.spec.template.metadata.annotations['flock.dev/template-hash'];
+    await c.kubectlOk(
+      'patch',
+      'botswarm',
+      'demo',
+      '--type=merge',
+      '-p',
+      '{"spec":{"behavior":{"tagPool":["rollout","flock"]}}}',
+    );
+    const d = await c.eventually('new template', async () => {
+      const x = await deployment();
+      return x && x.spec.template.metadata.annotations['flock.dev/template-hash'] !== before ? x : undefined;
+    });
+    expect(d.spec.template.spec.containers[0]!.env.find((e) => e.name === 'TAG_POOL')?.value).toBe(
+      'rollout,flock',
+    );
+    await c.eventually('Ready on the new generation', async () => {
+      const s = await swarm();
+      return (
+        s &&
+        s.status?.observedGeneration === s.metadata.generation &&
+        condition(s, 'Ready')?.status === 'True'
+      );
+    });
+    if (c.server) {
+      const pods = c.server
+        .listObjects('v1', 'Pod', 'flock-e2e')
+        .filter((p) => p.metadata.labels['flock.dev/swarm'] === 'demo');
+      expect(pods).toHaveLength(4);
+      expect(new Set(pods.map((p) => p.metadata.annotations['flock.dev/template-hash']))).toEqual(
+        new Set([d.spec.template.metadata.annotations['flock.dev/template-hash']]),
+      );
+    }
+  });
+
+  it('rejects bad swarms with clear messages (schema and CEL → 422)', async () => {
+    const cases: Array<[string, string]> = [
+      [
+        'bad-negative-replicas.yaml',
+        'spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0',
+      ],
+      ['bad-above-max.yaml', 'replicas must be less than or equal to maxReplicas'],
+      ['bad-empty-tagpool.yaml', 'behavior.tagPool must not be empty while behavior.postsPerHour > 0'],
+      ['bad-url.yaml', 'spec.target.url'],
+    ];
+    for (const [file, message] of cases) {
+      const r = await c.kubectl('apply', '-f', join(OPERATOR_DIR, 'test/fixtures', file));
+      expect({ file, code: r.code }).toEqual({ file, code: 1 });
+      expect(r.stderr).toContain(message);
+    }
+    const r = await c.kubectl(
+      'patch',
+      'botswarm',
+      'demo',
+      '--type=merge',
+      '-p',
+      '{"spec":{"identity":{"prefix":"renamed"}}}',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('identity.prefix is immutable');
+    const typo = await c.kubectl('patch', 'botswarm', 'demo', '--type=merge', '-p', '{"spec":{"replica":2}}');
+    expect(typo.stderr).toContain('unknown field');
+  });
+
+  it('pods failing with ImagePullBackOff → Degraded with that reason, and back when fixed', async () => {
+    await c.kubectlOk(
+      'patch',
+      'botswarm',
+      'demo',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { image: MISSING_IMAGE } }),
+    );
+    await c.kubectlOk('wait', '--for=condition=Degraded', 'botswarm/demo', '--timeout=60s');
+    const s = (await swarm())!;
+    expect(condition(s, 'Degraded')).toMatchObject({ status: 'True', reason: 'ImagePullBackOff' });
+    expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'ImagePullBackOff' });
+    expect((await c.kubectlOk('get', 'botswarm', 'demo')).split('\n')[1]).toContain('ImagePullBackOff');
+    await c.kubectlOk(
+      'patch',
+      'botswarm',
+      'demo',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/spec/image"}]',
+    );
+    await c.kubectlOk('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=60s');
+    expect(condition((await swarm())!, 'Degraded')).toMatchObject({ status: 'False' });
+  });
+
+  it('serves operator metrics', async () => {
+    const text = await c.operators[0]!.metrics();
+    expect(text).toMatch(/flock_operator_reconcile_total\{result="success"\} [1-9]/);
+    expect(text).toMatch(/flock_operator_swarms\{state="AllReplicasReady"\} 1/);
+    expect(text).toContain('flock_operator_reconcile_duration_seconds_bucket');
+    expect(text).toContain('flock_operator_workqueue_depth');
+    expect(text).toMatch(/flock_operator_leader 1/);
+  });
+
+  it('kubectl delete removes the swarm and its children', async () => {
+    await c.kubectlOk('delete', 'botswarm', 'demo', '--wait=true');
+    for (const kind of ['deployment', 'service', 'servicemonitor']) {
+      await c.eventually(`${kind} gone`, async () => (await c.kubectl('get', kind, 'demo-bots')).code !== 0);
+    }
+  });
+});
