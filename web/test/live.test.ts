@@ -8,6 +8,7 @@ import {
   launchBrowser,
   postMessage,
   register,
+  screenshot,
   signedIn,
   startFlock,
   type User,
@@ -72,6 +73,7 @@ test('a message appears live; a reader scrolled down gets a banner instead', asy
   await postMessage(flock, one, 'Another one about #lit');
   const banner = second.page.getByRole('button', { name: '1 new message' });
   await banner.waitFor({ timeout: 10_000 });
+  await screenshot(second.page, 'feed-banner-desktop-light');
   await expect(messageWith(second.page, 'Another one about #lit').count()).resolves.toBe(0);
   expect(await second.page.evaluate(() => scrollY)).toBe(before);
 

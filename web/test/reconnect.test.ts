@@ -8,6 +8,7 @@ import {
   launchBrowser,
   postMessage,
   register,
+  screenshot,
   shownContents,
   signedIn,
   startFlock,
@@ -42,6 +43,7 @@ test('the API restarts: the indicator follows and missed messages arrive without
   const status = page.locator('flock-connection-status');
   await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
   await expect(status.getByRole('status').textContent()).resolves.toMatch(/Offline/);
+  await screenshot(page, 'feed-offline-desktop-light');
 
   await flock.startApi();
   // Posted at once, while the page is still waiting to reconnect.

@@ -1,5 +1,6 @@
 // How the API serves the built app (api/src/plugins/web-app.ts): client routes get index.html, hashed
 // assets are cached for a year, index.html is revalidated, /api stays JSON, and the CSP holds.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Flock, startFlock } from './helpers/flock.ts';
 
@@ -54,4 +55,15 @@ test('/api keeps its own 404s, even for a browser', async () => {
     expect(response.status, path).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   }
+});
+
+test('the production JavaScript stays small (≤ 60 KB gzipped)', async () => {
+  const html = await (await get('/')).text();
+  const scripts = [...html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
+  let gzipped = 0;
+  for (const script of scripts) {
+    gzipped += gzipSync(Buffer.from(await (await get(script, '*/*')).arrayBuffer()), { level: 9 }).length;
+  }
+  expect(gzipped).toBeGreaterThan(0);
+  expect(gzipped).toBeLessThanOrEqual(60 * 1024);
 });

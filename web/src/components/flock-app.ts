@@ -146,7 +146,7 @@ export class FlockApp extends LitElement {
           position: static;
         }
         .who {
-          display: none;
+          max-width: 7rem;
         }
         header {
           gap: 0.5rem;

@@ -2,6 +2,7 @@
 // filter the feed. Like and delete are requests to the feed, which owns the messages' state.
 import type { Message } from '@flock/shared/api';
 import { css, html, LitElement, nothing } from 'lit';
+import { ClockController } from '../controllers/clock.ts';
 import { tagPath, userPath } from '../controllers/router.ts';
 import { fullDate, hashtags, segments, timeAgo } from '../format.ts';
 import { base, controls } from '../styles/shared.ts';
@@ -131,6 +132,7 @@ export class FlockMessage extends LitElement {
   constructor() {
     super();
     this.mine = false;
+    new ClockController(this);
   }
 
   override render() {
