@@ -1,0 +1,176 @@
+/** Black-box: the real flockctl process against the real operator and the test API server. */
+import { writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, condition, OPERATOR_DIR, type Swarm } from './support/cluster.ts';
+
+let c: Cluster;
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+const swarm = () => c.getJson<Swarm>('botswarm', 'demo');
+const deploymentReplicas = async () =>
+  (await c.getJson<{ spec: { replicas: number } }>('deployment', 'demo-bots'))?.spec.replicas;
+
+beforeAll(async () => {
+  c = await Cluster.start({ namespace: 'flockctl' });
+  await c.installCrd();
+  await c.startOperator({ WATCH_NAMESPACE: 'flockctl' });
+}, 60_000);
+
+afterAll(async () => {
+  await c?.stop();
+});
+
+describe('flockctl', () => {
+  it('swarm create -f --wait creates the swarm and waits until it is Ready', async () => {
+    const r = await c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'examples/demo.yaml'), '--wait');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('botswarm.flock.dev/demo created');
+    expect(r.stderr).toMatch(/botswarm\/demo is Ready \(\d+\.\d+s\)/);
+    expect(condition(await swarm(), 'Ready')?.status).toBe('True');
+  });
+
+  it('swarm list and get show the state; -o json|yaml give machine-readable output', async () => {
+    const list = await c.flockctl('swarm', 'list');
+    expect(list.code).toBe(0);
+    const [header, row] = list.stdout.trim().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['NAME', 'DESIRED', 'READY', 'BOTS', 'STATUS', 'AGE']);
+    expect(row!.split(/\s+/).slice(0, 5)).toEqual(['demo', '3', '3', '30', 'AllReplicasReady']);
+    const json = await c.flockctl('swarm', 'get', 'demo', '-o', 'json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      kind: 'BotSwarm',
+      metadata: { name: 'demo' },
+      status: { bots: 30 },
+    });
+    const yaml = await c.flockctl('-o', 'yaml', 'swarm', 'list');
+    expect(yaml.stdout).toContain('kind: List');
+    const get = await c.flockctl('swarm', 'get', 'demo');
+    expect(get.stdout).toMatch(/Ready\s+True\s+AllReplicasReady/);
+    expect(get.stdout).toContain('Children: deployment=demo-bots service=demo-bots serviceMonitor=demo-bots');
+  });
+
+  it('swarm scale demo --bots 70 --wait shows progress and ends Ready', async () => {
+    const r = await c.flockctl('swarm', 'scale', 'demo', '--bots', '70', '--wait', '--timeout', '60s');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('70 bots at 10 per pod: 7 pods, 70 bots');
+    expect(r.stderr).toContain('botswarm.flock.dev/demo scaled to 7 pods');
+    expect(r.stderr).toMatch(/botswarm\/demo: \d\/7 pods ready/);
+    expect(r.stderr).toContain('botswarm/demo: 7/7 pods ready, 70 bots, AllReplicasReady');
+    expect(r.stderr).toMatch(/botswarm\/demo is Ready/);
+    expect(await deploymentReplicas()).toBe(7);
+    expect((await swarm())!.status).toMatchObject({ readyReplicas: 7, bots: 70 });
+  });
+
+  it('rounds --bots up to whole pods and scales through /scale with --replicas', async () => {
+    const r = await c.flockctl('swarm', 'scale', 'demo', '--bots', '25');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('25 bots at 10 per pod: 3 pods, 30 bots (rounded up from 25 bots)');
+    const r2 = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '2', '--wait');
+    expect(r2.code).toBe(0);
+    expect(await deploymentReplicas()).toBe(2);
+  });
+
+  it('warns when an HPA targets the swarm', async () => {
+    await c.kubectlOk('apply', '-f', join(OPERATOR_DIR, 'examples/hpa.yaml'));
+    const r = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '3');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: HorizontalPodAutoscaler "demo" targets botswarm "demo"');
+    await c.kubectlOk('delete', 'hpa', 'demo');
+  });
+
+  it('suspend --wait scales the bots to zero (Ready reason Suspended); resume --wait brings them back', async () => {
+    const s = await c.flockctl('swarm', 'suspend', 'demo', '--wait');
+    expect(s.code).toBe(0);
+    expect(s.stderr).toContain('botswarm/demo is suspended');
+    expect(await deploymentReplicas()).toBe(0);
+    expect(condition(await swarm(), 'Ready')).toMatchObject({ status: 'False', reason: 'Suspended' });
+    const r = await c.flockctl('swarm', 'resume', 'demo', '--wait');
+    expect(r.code).toBe(0);
+    expect(await deploymentReplicas()).toBe(3);
+  });
+
+  it('errors are clear and exit non-zero: unknown swarm, bad flags, too big, invalid file, no cluster', async () => {
+    const unknown = await c.flockctl('swarm', 'scale', 'nope', '--replicas', '2');
+    expect(unknown).toMatchObject({
+      code: 3,
+      stderr: 'error: botswarm "nope" not found in namespace "flockctl"\n',
+    });
+    const getUnknown = await c.flockctl('swarm', 'get', 'nope');
+    expect(getUnknown.code).toBe(3);
+
+    const badFlag = await c.flockctl('swarm', 'scale', 'demo', '--replicaz', '2');
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("error: unknown option '--replicaz'");
+    const both = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '2', '--bots', '3');
+    expect(both).toMatchObject({ code: 2, stderr: 'error: give exactly one of --replicas N or --bots N\n' });
+    const negative = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '-1');
+    expect(negative.code).toBe(2);
+    const noName = await c.flockctl('swarm', 'scale');
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain("missing required argument 'name'");
+    const badOutput = await c.flockctl('-o', 'xml', 'swarm', 'list');
+    expect(badOutput.code).toBe(2);
+
+    const tooBig = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '500');
+    expect(tooBig).toMatchObject({
+      code: 6,
+      stderr: 'error: cannot scale botswarm "demo" to 500 pods: spec.maxReplicas is 20\n',
+    });
+
+    const bad = await c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'test/fixtures/bad-url.yaml'));
+    expect(bad.code).toBe(6);
+    expect(bad.stderr).toContain('spec.target.url');
+    const dup = await c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'examples/demo.yaml'));
+    expect(dup).toMatchObject({
+      code: 1,
+      stderr: 'error: botswarm "demo" already exists in namespace "flockctl"\n',
+    });
+
+    const port = await closedPort();
+    const dead = join(c.dir, 'dead.kubeconfig');
+    writeFileSync(
+      dead,
+      (await c.kubectlOk('config', 'view', '--raw')).replace(/(server: )\S+/, `$1http://127.0.0.1:${port}`),
+    );
+    const noCluster = await c.flockctl('--kubeconfig', dead, 'swarm', 'list');
+    expect(noCluster).toMatchObject({
+      code: 4,
+      stderr: `error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: ECONNREFUSED\n`,
+    });
+    const badContext = await c.flockctl('--context', 'nowhere', 'swarm', 'list');
+    expect(badContext).toMatchObject({
+      code: 4,
+      stderr: 'error: context "nowhere" does not exist in the kubeconfig\n',
+    });
+  });
+
+  it('--wait gives up with a clear message and exit code 5', async () => {
+    c.server?.sim.setPaused(true);
+    try {
+      const r = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '5', '--wait', '--timeout', '1s');
+      expect(r.code).toBe(5);
+      expect(r.stderr).toMatch(
+        /error: timed out after 1s waiting for botswarm "demo" to be Ready: 3\/5 pods ready/,
+      );
+    } finally {
+      c.server?.sim.setPaused(false);
+    }
+  });
+
+  it('swarm delete --wait removes it', async () => {
+    const r = await c.flockctl('swarm', 'delete', 'demo', '--wait');
+    expect(r).toMatchObject({ code: 0, stderr: 'botswarm.flock.dev/demo deleted\n' });
+    expect(await swarm()).toBeUndefined();
+    const again = await c.flockctl('swarm', 'delete', 'demo');
+    expect(again.code).toBe(3);
+  });
+});
