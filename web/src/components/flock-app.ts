@@ -96,7 +96,7 @@ export class FlockApp extends LitElement {
       .layout {
         display: grid;
         grid-template-columns: minmax(0, 1fr) 18rem;
-        grid-template-areas: 'main aside';
+        grid-template-areas: 'main side';
         gap: 1.5rem;
         max-width: 72rem;
         margin: 0 auto;
@@ -109,10 +109,10 @@ export class FlockApp extends LitElement {
       main:focus {
         outline: none;
       }
-      aside {
-        grid-area: aside;
+      nav {
+        grid-area: side;
       }
-      aside flock-trending {
+      nav flock-trending {
         position: sticky;
         top: calc(var(--flock-header-height) + 1.25rem);
       }
@@ -138,11 +138,11 @@ export class FlockApp extends LitElement {
       @media (max-width: 52rem) {
         .layout {
           grid-template-columns: minmax(0, 1fr);
-          grid-template-areas: 'aside' 'main';
+          grid-template-areas: 'side' 'main';
           gap: 1rem;
           padding: 0.75rem 0.5rem 3rem;
         }
-        aside flock-trending {
+        nav flock-trending {
           position: static;
         }
         .who {
@@ -240,12 +240,12 @@ export class FlockApp extends LitElement {
           }
         </header>
         <div class="layout">
-          <main id="main" tabindex="-1">${this.#view(this.router.route)}</main>
           ${
-            session
-              ? html`<aside aria-label="Trending tags"><flock-trending></flock-trending></aside>`
-              : nothing
+            // Trending tags are navigation: before the feed in reading order (a strip above it on
+            // phones, a column beside it on wider screens), and the skip link jumps past them.
+            session ? html`<nav aria-label="Trending tags"><flock-trending></flock-trending></nav>` : nothing
           }
+          <main id="main" tabindex="-1">${this.#view(this.router.route)}</main>
         </div>
       </div>
     `;
