@@ -11,12 +11,13 @@ import auth from './plugins/auth.ts';
 import database from './plugins/database.ts';
 import docs from './plugins/docs.ts';
 import errors from './plugins/errors.ts';
-import liveFeed from './plugins/live-feed.ts';
+import liveFeed, { type WakeMode } from './plugins/live-feed.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import security from './plugins/security.ts';
 import webApp from './plugins/web-app.ts';
 import authRoutes from './routes/auth/index.ts';
 import healthRoutes from './routes/health/index.ts';
+import liveRoutes from './routes/live/index.ts';
 import messageRoutes from './routes/messages/index.ts';
 import tagRoutes from './routes/tags/index.ts';
 import userRoutes from './routes/users/index.ts';
@@ -38,6 +39,9 @@ export interface AppDependencies {
   orm: MikroORM;
   tokens: TokenService;
   metrics: Metrics;
+  /** How replicas learn of new events: PostgreSQL LISTEN/NOTIFY, or in-process for the embedded database. */
+  wakeMode: WakeMode;
+  databaseUrl: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -62,7 +66,12 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(security, { corsOrigins: config.corsOrigins });
   await app.register(docs);
   await app.register(auth, { tokens: deps.tokens });
-  await app.register(liveFeed);
+  await app.register(liveFeed, {
+    wakeMode: deps.wakeMode,
+    databaseUrl: deps.databaseUrl,
+    pollMs: config.LIVE_POLL_MS,
+    retentionSeconds: config.EVENT_RETENTION_SECONDS,
+  });
 
   await app.register(healthRoutes);
   await app.register(
@@ -74,6 +83,14 @@ export async function buildApp(deps: AppDependencies) {
         postRateLimitMax: config.POST_RATE_LIMIT_MAX,
       });
       await api.register(tagRoutes, { prefix: '/tags' });
+      await api.register(liveRoutes, {
+        allowedOrigins: config.liveAllowedOrigins,
+        maxSubscriptions: config.LIVE_MAX_SUBSCRIPTIONS,
+        maxConnectionsPerUser: config.LIVE_MAX_CONNECTIONS_PER_USER,
+        maxFrameBytes: config.LIVE_MAX_FRAME_BYTES,
+        sendBufferBytes: config.LIVE_SEND_BUFFER_BYTES,
+        heartbeatMs: config.LIVE_HEARTBEAT_MS,
+      });
     },
     { prefix: '/api' },
   );

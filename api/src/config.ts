@@ -67,6 +67,45 @@ export const ConfigSchema = Type.Object({
     default: 10000,
     description: 'Time to drain in-flight requests after SIGTERM before exiting',
   }),
+  LIVE_ALLOWED_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated origins allowed to open the live feed besides the same origin',
+  }),
+  EVENT_RETENTION_SECONDS: Type.Integer({
+    minimum: 60,
+    default: 86400,
+    description: 'How long live-feed events are kept for resuming clients',
+  }),
+  LIVE_SEND_BUFFER_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 1048576,
+    description: 'Unsent bytes a live client may fall behind by before it is disconnected',
+  }),
+  LIVE_MAX_SUBSCRIPTIONS: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description: 'Streams per live connection',
+  }),
+  LIVE_MAX_CONNECTIONS_PER_USER: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'Live connections per user on one replica',
+  }),
+  LIVE_MAX_FRAME_BYTES: Type.Integer({
+    minimum: 256,
+    default: 4096,
+    description: 'Largest frame a live client may send (larger: closed with 1009)',
+  }),
+  LIVE_HEARTBEAT_MS: Type.Integer({
+    minimum: 100,
+    default: 30000,
+    description: 'Ping interval; a peer that misses one is dropped',
+  }),
+  LIVE_POLL_MS: Type.Integer({
+    minimum: 50,
+    default: 2000,
+    description: 'Fallback poll of the events table when a notification is missed',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
@@ -84,6 +123,7 @@ export interface Config extends RawConfig {
   embedded: boolean;
   jwtSecret: string;
   corsOrigins: string[];
+  liveAllowedOrigins: string[];
 }
 
 /** Fixed and public on purpose: only the embedded development mode may fall back to it. */
@@ -125,11 +165,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...raw,
     embedded,
     jwtSecret: raw.JWT_SECRET ?? EMBEDDED_DEV_JWT_SECRET,
-    corsOrigins: raw.CORS_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: list(raw.CORS_ORIGINS),
+    liveAllowedOrigins: list(raw.LIVE_ALLOWED_ORIGINS),
   };
 }
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** One line per bad variable, naming it. */
 function formatEnvErrors(error: unknown): string {

@@ -38,7 +38,14 @@ export async function startRuntime(config: Config, options: { listen?: boolean }
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.JWT_TTL_SECONDS,
   });
-  const app = await buildApp({ config, orm, tokens, metrics });
+  const app = await buildApp({
+    config,
+    orm,
+    tokens,
+    metrics,
+    wakeMode: embedded ? 'in-process' : 'listen',
+    databaseUrl,
+  });
   const metricsServer = buildMetricsServer(metrics.registry);
   app.addHook('onClose', async () => {
     await metricsServer.close();

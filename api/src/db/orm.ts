@@ -24,6 +24,8 @@ export function ormConfig(options: OrmOptions) {
       connectionTimeoutMillis: options.acquireTimeoutMs ?? 2_000,
       statement_timeout: 10_000,
       query_timeout: 15_000,
+      // Our transactions never idle: one that does must not hold back the live feed's horizon.
+      idle_in_transaction_session_timeout: 15_000,
     },
     debug: options.debug ?? false,
     // One EntityManager fork per request: the global one must never be used by accident.

@@ -10,9 +10,14 @@ export interface TokenClaims {
   bot: boolean;
 }
 
+export interface VerifiedToken extends TokenClaims {
+  /** Expiry, in ms since the epoch. */
+  expiresAt: number;
+}
+
 export interface TokenService {
   sign(claims: TokenClaims): string;
-  verify(token: string): TokenClaims;
+  verify(token: string): VerifiedToken;
 }
 
 export interface TokenOptions {
@@ -43,11 +48,16 @@ export function createTokenService(options: TokenOptions): TokenService {
     sign: (claims) => signer({ sub: claims.sub, username: claims.username, bot: claims.bot }),
     verify(token) {
       if (token.length > 4096) throw new Error('token too large');
-      const payload = verifier(token) as Partial<TokenClaims>;
+      const payload = verifier(token) as Partial<TokenClaims> & { exp?: number };
       if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') {
         throw new Error('token claims are malformed');
       }
-      return { sub: payload.sub, username: payload.username, bot: payload.bot === true };
+      return {
+        sub: payload.sub,
+        username: payload.username,
+        bot: payload.bot === true,
+        expiresAt: (payload.exp ?? 0) * 1000,
+      };
     },
   };
 }

@@ -46,6 +46,33 @@ export function createMetrics() {
       labelNames: ['action', 'source'] as const,
       registers: [registry],
     }),
+    liveConnections: new Gauge({
+      name: 'flock_ws_connections',
+      help: 'Open live-feed WebSocket connections',
+      registers: [registry],
+    }),
+    liveSubscriptions: new Gauge({
+      name: 'flock_ws_subscriptions',
+      help: 'Live-feed stream subscriptions across all connections',
+      registers: [registry],
+    }),
+    eventsDelivered: new Counter({
+      name: 'flock_events_delivered_total',
+      help: 'Live-feed event frames sent to clients, by event type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    slowConsumerDisconnects: new Counter({
+      name: 'flock_ws_slow_consumer_disconnects_total',
+      help: 'Live clients cut off because their send buffer passed the bound',
+      registers: [registry],
+    }),
+    deliveryLatency: new Histogram({
+      name: 'flock_event_delivery_seconds',
+      help: 'Time from the commit of a change to the send of its live event',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     /** Where the pool gauge reads from at each scrape; set once the pool exists. */
     observePool(read: () => { total: number; idle: number; waiting: number }) {
       poolReader = read;

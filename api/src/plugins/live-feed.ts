@@ -1,28 +1,92 @@
-// The seam between writes and the live feed: a write route calls `committed(eventId)` after its
-// transaction commits. The WebSocket feed subscribes here (see the live-feed issue).
-import { EventEmitter } from 'node:events';
+// The live feed's engine for this process: the event log reader, the hub of connections, the wake-ups
+// (PostgreSQL LISTEN/NOTIFY across replicas, or in-process for the embedded database), a slow poll as
+// the fallback, and retention. Write routes call `committed(eventId)` after their transaction commits.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { EventLog } from '../live/event-log.ts';
+import { LiveHub } from '../live/hub.ts';
+import { CHANNEL, type Listener, listenForCommits } from '../live/notifications.ts';
+import { pruneEvents } from '../live/retention.ts';
 
-export interface LiveFeedNotifier {
+export type WakeMode = 'listen' | 'in-process';
+
+export interface LiveFeed {
   /** Called after the transaction that wrote event `eventId` has committed. */
   committed(eventId: string): void;
-  readonly emitter: EventEmitter<{ committed: [eventId: string] }>;
+  readonly log: EventLog;
+  readonly hub: LiveHub;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    liveFeed: LiveFeedNotifier;
+    liveFeed: LiveFeed;
   }
 }
 
+export interface LiveFeedOptions {
+  wakeMode: WakeMode;
+  databaseUrl: string;
+  pollMs: number;
+  retentionSeconds: number;
+}
+
 export default fp(
-  async function liveFeed(app: FastifyInstance) {
-    const emitter = new EventEmitter<{ committed: [eventId: string] }>();
-    app.decorate('liveFeed', {
-      emitter,
-      committed: (eventId: string) => emitter.emit('committed', eventId),
+  async function liveFeed(app: FastifyInstance, options: LiveFeedOptions) {
+    const hub = new LiveHub();
+    const log = new EventLog({
+      em: () => app.orm.em.fork(),
+      onEvents: (events) => hub.dispatch(events),
+      onError: (error) =>
+        app.log.warn({ err: error }, 'live feed: reading events failed; retrying on the next wake'),
     });
+
+    let listener: Listener | undefined;
+    if (options.wakeMode === 'listen') {
+      listener = listenForCommits(options.databaseUrl, {
+        notice: (notice) => {
+          log.noteCommit(notice.id, notice.at);
+          log.wake();
+        },
+        reconnected: () => log.wake(),
+        error: (error) =>
+          app.log.warn({ err: error }, 'live feed: notification listener error; reconnecting'),
+      });
+    }
+
+    const notify = (eventId: string, at: number) =>
+      app.orm.em
+        .fork()
+        .execute('select pg_notify(?, ?)', [CHANNEL, JSON.stringify({ id: eventId, at })])
+        .catch((error) => app.log.warn({ err: error }, 'live feed: notify failed; other replicas poll'));
+
+    app.decorate('liveFeed', {
+      log,
+      hub,
+      committed(eventId: string) {
+        const at = Date.now();
+        log.noteCommit(eventId, at);
+        log.wake();
+        if (options.wakeMode === 'listen') void notify(eventId, at);
+      },
+    } satisfies LiveFeed);
+
+    const poll = setInterval(() => log.wake(), options.pollMs).unref();
+    const prune = setInterval(
+      () =>
+        void pruneEvents(app.orm.em.fork(), options.retentionSeconds).catch((error) =>
+          app.log.warn({ err: error }, 'live feed: pruning events failed'),
+        ),
+      Math.min(60_000, (options.retentionSeconds * 1000) / 4),
+    ).unref();
+
+    app.addHook('onClose', async () => {
+      clearInterval(poll);
+      clearInterval(prune);
+      await listener?.close();
+    });
+
+    log.wake();
+    await log.ready;
   },
-  { name: 'live-feed' },
+  { name: 'live-feed', dependencies: ['database', 'metrics'] },
 );

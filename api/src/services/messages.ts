@@ -75,8 +75,8 @@ export async function postMessage(
       likedByMe: false,
       createdAt: new Date(row.created_at).toISOString(),
     };
-    const { likedByMe: _viewerSpecific, ...payload } = message;
-    const eventId = await appendEvent(tx, 'message.created', payload);
+    // The same frame goes to every viewer, so likedByMe is false in it (a new message has no likes).
+    const eventId = await appendEvent(tx, 'message.created', message);
     return { message, eventId };
   });
 }

@@ -1,6 +1,6 @@
 // Builds the API exactly as production does (same plugins, migrations applied) on a test database.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type App, buildApp } from '../../src/app.ts';
+import { type App, type AppDependencies, buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { createTokenService } from '../../src/domain/tokens.ts';
@@ -23,10 +23,13 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Lets a test put something (a TCP proxy it controls) between the app and its database. */
   routeDatabase?: (url: string) => string;
+  /** Another replica on an existing test database (which its owner drops). */
+  database?: TestDatabase;
+  logger?: AppDependencies['logger'];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const databaseUrl = options.routeDatabase?.(database.url) ?? database.url;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -49,7 +52,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.JWT_TTL_SECONDS,
   });
-  const app = await buildApp({ config, orm, tokens, metrics: metricsRegistry });
+  const app = await buildApp({
+    config,
+    orm,
+    tokens,
+    metrics: metricsRegistry,
+    wakeMode: database.embedded ? 'in-process' : 'listen',
+    databaseUrl,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   await app.ready();
   return {
     app,
@@ -60,7 +71,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await app.close();
       await orm.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

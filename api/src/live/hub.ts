@@ -1,0 +1,66 @@
+// Routes each event from the log to the connections subscribed to one of its streams.
+import type { StreamName } from '@flock/shared';
+import type { LiveConnection } from './connection.ts';
+import { type RoutedEvent, streamsOf } from './streams.ts';
+
+export class LiveHub {
+  readonly #byStream = new Map<StreamName, Set<LiveConnection>>();
+  readonly connections = new Set<LiveConnection>();
+  readonly #perUser = new Map<number, number>();
+
+  add(connection: LiveConnection): void {
+    this.connections.add(connection);
+    this.#perUser.set(connection.userId, this.connectionsOf(connection.userId) + 1);
+  }
+
+  remove(connection: LiveConnection): void {
+    if (!this.connections.delete(connection)) return;
+    for (const stream of connection.streams) this.unsubscribe(connection, stream);
+    const left = this.connectionsOf(connection.userId) - 1;
+    if (left > 0) this.#perUser.set(connection.userId, left);
+    else this.#perUser.delete(connection.userId);
+  }
+
+  connectionsOf(userId: number): number {
+    return this.#perUser.get(userId) ?? 0;
+  }
+
+  subscribe(connection: LiveConnection, stream: StreamName): void {
+    let set = this.#byStream.get(stream);
+    if (!set) {
+      set = new Set();
+      this.#byStream.set(stream, set);
+    }
+    set.add(connection);
+  }
+
+  unsubscribe(connection: LiveConnection, stream: StreamName): void {
+    const set = this.#byStream.get(stream);
+    set?.delete(connection);
+    if (set?.size === 0) this.#byStream.delete(stream);
+  }
+
+  get subscriptionCount(): number {
+    let count = 0;
+    for (const set of this.#byStream.values()) count += set.size;
+    return count;
+  }
+
+  dispatch(events: RoutedEvent[]): void {
+    for (const event of events) {
+      const streams = streamsOf(event);
+      // Group the matching streams by connection, so a connection gets the event once per delivery.
+      const targets = new Map<LiveConnection, StreamName[]>();
+      for (const stream of streams) {
+        const set = this.#byStream.get(stream);
+        if (!set) continue;
+        for (const connection of set) {
+          const list = targets.get(connection);
+          if (list) list.push(stream);
+          else targets.set(connection, [stream]);
+        }
+      }
+      for (const [connection, matching] of targets) connection.deliver(event, matching);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// Wakes this replica's event log when any replica commits an event: PostgreSQL LISTEN on a connection
+// of its own (re-established with backoff when it drops), NOTIFY after commit from the writer. A missed
+// notification only delays delivery until the next poll.
+import pg from 'pg';
+
+export const CHANNEL = 'flock_events';
+
+export interface CommitNotice {
+  id: string;
+  /** Commit time on the writer (ms since epoch). */
+  at: number;
+}
+
+export interface Listener {
+  close(): Promise<void>;
+}
+
+export function listenForCommits(
+  databaseUrl: string,
+  handlers: {
+    notice: (notice: CommitNotice) => void;
+    reconnected: () => void;
+    error: (error: unknown) => void;
+  },
+): Listener {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let attempt = 0;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    if (closed) return;
+    const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
+    next.on('notification', (message) => {
+      try {
+        handlers.notice(JSON.parse(message.payload ?? '') as CommitNotice);
+      } catch {
+        handlers.reconnected();
+      }
+    });
+    next.on('error', (error) => {
+      handlers.error(error);
+      scheduleReconnect(next);
+    });
+    next.on('end', () => scheduleReconnect(next));
+    try {
+      await next.connect();
+      await next.query(`listen ${CHANNEL}`);
+      client = next;
+      attempt = 0;
+      // Whatever was committed while we were not listening is read now.
+      handlers.reconnected();
+    } catch (error) {
+      handlers.error(error);
+      scheduleReconnect(next);
+    }
+  };
+
+  const scheduleReconnect = (failed: pg.Client) => {
+    if (closed || retry || (client && client !== failed)) return;
+    client = undefined;
+    failed.removeAllListeners('end');
+    failed.end().catch(() => {});
+    const delay = Math.min(5_000, 100 * 2 ** attempt++) * (0.5 + Math.random() / 2);
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, delay);
+  };
+
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const current = client;
+      client = undefined;
+      if (current) {
+        current.removeAllListeners('end');
+        await current.end().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// The event log against real concurrency: transactions that commit out of id order must neither be
+// skipped nor delivered twice, and delivery is always in id order.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventLog } from '../src/live/event-log.ts';
+import type { RoutedEvent } from '../src/live/streams.ts';
+import { APPEND_EVENT_SQL } from '../src/services/events.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const payload = JSON.stringify({ id: '1', author: { username: 'writer', bot: false }, tags: [] });
+
+async function client(): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: t.database.url });
+  await c.connect();
+  return c;
+}
+
+function collectingLog() {
+  const delivered: RoutedEvent[] = [];
+  const errors: unknown[] = [];
+  const log = new EventLog({
+    em: () => t.orm.em.fork(),
+    onEvents: (events) => delivered.push(...events),
+    onError: (error) => errors.push(error),
+  });
+  return { log, delivered, errors };
+}
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('event log', () => {
+  it('holds back a later event until an earlier, still open transaction commits', async () => {
+    const { log, delivered, errors } = collectingLog();
+    log.wake();
+    await log.ready;
+    const [a, b] = [await client(), await client()];
+    try {
+      await a.query('begin');
+      const idA = (await a.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      await b.query('begin');
+      const idB = (await b.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      await b.query('commit');
+      expect(BigInt(idB)).toBeGreaterThan(BigInt(idA));
+
+      log.wake();
+      await settle(300);
+      // B committed first, but A holds a lower id: delivering B now would skip A for good.
+      expect(delivered.map((e) => e.id)).toEqual([]);
+
+      await a.query('commit');
+      log.wake();
+      await settle(300);
+      expect(delivered.map((e) => e.id.toString())).toEqual([String(idA), String(idB)]);
+      expect(errors).toEqual([]);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('delivers every committed event exactly once, in id order, under 10 overlapping writers', async () => {
+    const { log, delivered, errors } = collectingLog();
+    log.wake();
+    await log.ready;
+    const start = log.cursor;
+    const writers = await Promise.all(Array.from({ length: 10 }, () => client()));
+    const committed: bigint[] = [];
+    const rolledBack: bigint[] = [];
+    const polling = setInterval(() => log.wake(), 5);
+    try {
+      await Promise.all(
+        writers.map(async (writer, w) => {
+          for (let i = 0; i < 40; i++) {
+            await writer.query('begin');
+            const { rows } = await writer.query(APPEND_EVENT_SQL, ['message.deleted', payload]);
+            // Hold some transactions open while others commit, so commits land out of id order.
+            if ((w + i) % 3 === 0) await settle(Math.random() * 15);
+            const rollback = (w * 40 + i) % 17 === 0;
+            await writer.query(rollback ? 'rollback' : 'commit');
+            (rollback ? rolledBack : committed).push(BigInt(rows[0].id));
+          }
+        }),
+      );
+      const expected = committed.sort((x, y) => (x < y ? -1 : 1));
+      const deadline = Date.now() + 10_000;
+      while (delivered.length < expected.length && Date.now() < deadline) await settle(20);
+      const ids = delivered.map((e) => e.id).filter((id) => id > start);
+      expect(ids).toEqual(expected);
+      expect(rolledBack.length).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      clearInterval(polling);
+      await Promise.all(writers.map((writer) => writer.end()));
+    }
+  });
+});
