@@ -3,7 +3,8 @@
  * flock-operator: reconciles BotSwarms into bot Deployments, Services and monitors.
  * Configuration (environment): KUBECONFIG (or in-cluster), WATCH_NAMESPACE, PORT (8080: /metrics,
  * /healthz, /readyz), WORKERS, RESYNC_SECONDS, LEADER_ELECT, LEASE_NAMESPACE, LEASE_NAME,
- * LEASE_DURATION_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_PERIOD_SECONDS, POD_NAME (the identity).
+ * LEASE_DURATION_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_PERIOD_SECONDS, POD_NAME (the identity),
+ * MONITORING_RETRY_SECONDS.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -35,6 +36,7 @@ const manager = new Manager(kc, {
   namespace: process.env.WATCH_NAMESPACE ?? '',
   workers: num('WORKERS', 4),
   resyncMs: num('RESYNC_SECONDS', 600) * 1000,
+  monitoringRetryMs: num('MONITORING_RETRY_SECONDS', 60) * 1000,
   port: num('PORT', 8080),
   identity,
   leaderElection: leaderElect

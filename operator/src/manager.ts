@@ -35,6 +35,8 @@ export interface ManagerOptions {
   /** Called when leadership is lost (the process should exit, as controller-runtime does). */
   onLostLeadership?: () => void;
   backoff?: { baseDelayMs: number; maxDelayMs: number };
+  /** How soon a swarm is looked at again while the Prometheus Operator CRDs are missing (default 60 s). */
+  monitoringRetryMs?: number;
 }
 
 const CHILD_SELECTOR = 'app.kubernetes.io/managed-by=flock-operator';
@@ -61,9 +63,10 @@ export class Manager implements Reader, Writer {
     this.client = new KubeClient(kc, {
       userAgent: `flock-operator/${options.identity}`,
       onResponse: (method, code) => this.metrics.apiRequests.inc({ method, code: String(code) }),
+      discoveryTtlMs: Math.min(30_000, options.monitoringRetryMs ?? 30_000),
     });
     this.queue = new WorkQueue(options.backoff);
-    this.reconciler = new Reconciler(this, this);
+    this.reconciler = new Reconciler(this, this, { monitoringRetryMs: options.monitoringRetryMs ?? 60_000 });
     const ns = options.namespace || undefined;
     const mk = (kind: string, labelSelector: string | undefined, toKey: (o: KObject) => string | undefined) =>
       new Informer(this.client, {

@@ -845,6 +845,22 @@ export class TestApiServer {
       return;
     }
 
+    const isWrite = req.method !== 'GET' && req.method !== 'HEAD';
+    if (isWrite) {
+      const record: WriteRecord = {
+        method: req.method!,
+        path,
+        userAgent: req.headers['user-agent'] ?? '',
+        code: 0,
+        at: Date.now(),
+      };
+      res.on('finish', () => {
+        record.code = res.statusCode;
+        this.writes.push(record);
+        if (this.writes.length > 200_000) this.writes.splice(0, 100_000);
+      });
+    }
+
     const fault = this.#fault(req, path, watch);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.status) {
@@ -861,22 +877,6 @@ export class TestApiServer {
         res,
         new HttpError(fault.status, reason, `injected fault: ${reason} (${fault.status})`),
       );
-    }
-
-    const isWrite = req.method !== 'GET' && req.method !== 'HEAD';
-    if (isWrite) {
-      const record: WriteRecord = {
-        method: req.method!,
-        path,
-        userAgent: req.headers['user-agent'] ?? '',
-        code: 0,
-        at: Date.now(),
-      };
-      res.on('finish', () => {
-        record.code = res.statusCode;
-        this.writes.push(record);
-        if (this.writes.length > 200_000) this.writes.splice(0, 100_000);
-      });
     }
 
     if (path === '/version')

@@ -1,0 +1,125 @@
+/**
+ * Black-box faults, with the test API server's fault injection: missing Prometheus Operator CRDs,
+ * dropped watches and 410 Gone, 500s, 409s on status writes and slow replies.
+ * (Test-server only: a real cluster cannot be told to misbehave on cue.)
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, condition, OPERATOR_DIR, type OperatorProcess, type Swarm } from './support/cluster.ts';
+
+let c: Cluster;
+let op: OperatorProcess;
+const NS = 'faults';
+const UA = 'flock-operator/op-1';
+const swarm = () => c.getJson<Swarm>('botswarm', 'demo');
+const replicas = async () =>
+  (await c.getJson<{ spec: { replicas: number } }>('deployment', 'demo-bots'))?.spec.replicas;
+const metric = async (re: RegExp) => Number(re.exec(await op.metrics())?.[1] ?? 0);
+const ready = () =>
+  c.eventually('swarm Ready on its generation', async () => {
+    const s = await swarm();
+    return (
+      s && s.status?.observedGeneration === s.metadata.generation && condition(s, 'Ready')?.status === 'True'
+    );
+  });
+
+beforeAll(async () => {
+  c = await Cluster.start({ namespace: NS, prometheusOperator: false });
+  if (!c.server) throw new Error('fault specs need the test API server');
+  await c.installCrd();
+  op = await c.startOperator({ WATCH_NAMESPACE: NS, MONITORING_RETRY_SECONDS: '0.5' });
+  await c.kubectlOk('apply', '-f', join(OPERATOR_DIR, 'examples/demo.yaml'));
+}, 60_000);
+
+afterAll(async () => {
+  await c?.stop();
+});
+
+describe('faults', () => {
+  it('missing Prometheus Operator CRDs: MonitoringReady=False, the bots still run; installing them fixes it', async () => {
+    await ready();
+    const s = (await swarm())!;
+    expect(condition(s, 'MonitoringReady')).toMatchObject({
+      status: 'False',
+      reason: 'PrometheusOperatorNotInstalled',
+    });
+    expect(condition(s, 'Ready')).toMatchObject({ status: 'True' });
+    expect(op.child.exitCode).toBeNull();
+    c.server!.installPrometheusOperatorCrds();
+    await c.eventually(
+      'MonitoringReady',
+      async () => condition(await swarm(), 'MonitoringReady')?.status === 'True',
+    );
+    expect(await c.getJson('servicemonitor', 'demo-bots')).toBeDefined();
+  });
+
+  it('dropped watches and 410 Gone → the informers re-list, and nothing is written twice', async () => {
+    await ready();
+    await new Promise((r) => setTimeout(r, 500));
+    const writes = c.writesBy(UA).length;
+    const lists = c.server!.lists.get(UA) ?? 0;
+    c.server!.compact();
+    expect(c.server!.dropWatches()).toBeGreaterThanOrEqual(4);
+    await c.eventually('re-list of all four informers', () => (c.server!.lists.get(UA) ?? 0) >= lists + 4);
+    await c.eventually('watches re-opened', () => c.server!.openWatches >= 4);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(c.writesBy(UA).length).toBe(writes);
+    // The re-established watches still see changes.
+    await c.kubectlOk('scale', 'botswarm/demo', '--replicas=4');
+    await c.eventually('deployment at 4', async () => (await replicas()) === 4);
+    await ready();
+  });
+
+  it('500s on writes → backoff, then recovery', async () => {
+    const errorsBefore = await metric(/flock_operator_reconcile_total\{result="error"\} (\d+)/);
+    c.server!.addFault({ method: 'PATCH', path: '/deployments/demo-bots$', status: 500, times: 3 });
+    await c.kubectlOk('scale', 'botswarm/demo', '--replicas=5');
+    await c.eventually('deployment at 5', async () => (await replicas()) === 5);
+    await ready();
+    const failed = c.writesBy(UA).filter((w) => w.code === 500);
+    expect(failed).toHaveLength(3);
+    expect(await metric(/flock_operator_reconcile_total\{result="error"\} (\d+)/)).toBe(errorsBefore + 3);
+    expect(await metric(/flock_operator_workqueue_retries_total (\d+)/)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('500s on watches → the informer restarts with backoff and keeps working', async () => {
+    c.server!.addFault({ watch: true, path: '/botswarms$', status: 500, times: 3 });
+    c.server!.dropWatches('/botswarms$');
+    await c.eventually(
+      'informer restarts',
+      async () => (await metric(/flock_operator_informer_restarts_total\{kind="BotSwarm"\} (\d+)/)) >= 1,
+    );
+    await c.kubectlOk('scale', 'botswarm/demo', '--replicas=3');
+    await c.eventually('deployment at 3', async () => (await replicas()) === 3);
+    expect(c.server!.faults).toHaveLength(0);
+  });
+
+  it('409 on the status write → requeued, then written', async () => {
+    await ready();
+    c.server!.addFault({ method: 'PUT', path: '/botswarms/demo/status$', status: 409, times: 2 });
+    await c.kubectlOk(
+      'patch',
+      'botswarm',
+      'demo',
+      '--type=merge',
+      '-p',
+      '{"spec":{"behavior":{"likesPerHour":99}}}',
+    );
+    await ready();
+    expect(await metric(/flock_operator_reconcile_total\{result="conflict"\} (\d+)/)).toBeGreaterThanOrEqual(
+      2,
+    );
+  });
+
+  it('slow replies → still converges', async () => {
+    c.server!.addFault({ path: '/deployments', delayMs: 300, times: 0 });
+    try {
+      await c.kubectlOk('scale', 'botswarm/demo', '--replicas=2');
+      await c.eventually('deployment at 2', async () => (await replicas()) === 2);
+      await ready();
+    } finally {
+      c.server!.clearFaults();
+    }
+    expect(op.child.exitCode).toBeNull();
+  });
+});
