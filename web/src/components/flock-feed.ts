@@ -21,6 +21,8 @@ import './flock-message.ts';
 import type { DeleteRequestEvent, LikeRequestEvent } from './flock-message.ts';
 
 const PAGE_SIZE = 20;
+/** A reader at the top of a busy feed keeps at most this many messages; older ones reload on scroll. */
+const MAX_KEPT = 300;
 
 export class FlockFeed extends LitElement {
   static override properties = {
@@ -33,6 +35,7 @@ export class FlockFeed extends LitElement {
     _loading: { state: true },
     _loaded: { state: true },
     _error: { state: true },
+    _actionError: { state: true },
   };
 
   static override styles = [
@@ -98,6 +101,7 @@ export class FlockFeed extends LitElement {
   declare _loading: boolean;
   declare _loaded: boolean;
   declare _error: string | undefined;
+  declare _actionError: string | undefined;
 
   readonly #api = new ContextConsumer(this, { context: apiContext });
   readonly #session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -183,6 +187,14 @@ export class FlockFeed extends LitElement {
                 <button class="secondary" @click=${() => (this._loaded ? this.#loadMore() : this.#start())}>
                   Try again
                 </button>
+              </div>`
+            : nothing
+        }
+        ${
+          this._actionError
+            ? html`<div role="alert" class="error">
+                ${this._actionError}
+                <button class="secondary" @click=${() => (this._actionError = undefined)}>Dismiss</button>
               </div>`
             : nothing
         }
@@ -310,8 +322,16 @@ export class FlockFeed extends LitElement {
     if (this.#has(message.id)) return;
     const last = this._messages.at(-1);
     if (this._next && last && BigInt(message.id) < BigInt(last.id)) return; // older pages will bring it
-    if (this._pending.length === 0 && this.#readerAtTop()) this._messages = merge(this._messages, [message]);
-    else this._pending = merge(this._pending, [message]);
+    if (this._pending.length === 0 && this.#readerAtTop()) {
+      this._messages = merge(this._messages, [message]);
+      if (this._messages.length > MAX_KEPT) {
+        // Nobody is reading the far end: let it go, and read it again from the cursor if scrolled to.
+        this._messages = this._messages.slice(0, MAX_KEPT);
+        this._next = this._messages.at(-1)!.id;
+      }
+    } else {
+      this._pending = merge(this._pending, [message]);
+    }
   }
 
   /**
@@ -358,7 +378,7 @@ export class FlockFeed extends LitElement {
     } catch (error) {
       if (this.#likeRequests.get(id) === request) {
         this.#patch(id, { likedByMe: message.likedByMe, likeCount: message.likeCount });
-        this._error = describe(error, 'The like could not be saved.');
+        this._actionError = describe(error, 'The like could not be saved.');
       }
     } finally {
       if (this.#likeRequests.get(id) === request) this.#likeRequests.delete(id);
@@ -372,7 +392,7 @@ export class FlockFeed extends LitElement {
       await api.remove(id);
       this.#remove(id);
     } catch (error) {
-      this._error = describe(error, 'The message could not be deleted.');
+      this._actionError = describe(error, 'The message could not be deleted.');
     }
   }
 
