@@ -23,7 +23,8 @@ export default defineConfig({
       '/api': {
         target: api,
         ws: true,
-        // The live feed checks Origin: present the API's own origin through the proxy.
+        changeOrigin: true,
+        // The live feed checks that Origin matches Host: present the API's own origin through the proxy.
         configure: (proxy) => {
           proxy.on('proxyReqWs', (request) => request.setHeader('origin', api));
           proxy.on('proxyReq', (request) => request.setHeader('origin', api));

@@ -1,5 +1,5 @@
 // The application shell: owns the session, the API client, the live connection and the route, provides
-// them to every component through context, and lays out the header, the view and trending tags.
+// them to every component through context, and lays out the header, trending tags and the view.
 import { ContextProvider } from '@lit/context';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiClient } from '../api.ts';
@@ -18,8 +18,8 @@ import {
 } from '../session.ts';
 import { base, controls } from '../styles/shared.ts';
 import './flock-auth-form.ts';
-import './flock-connection-status.ts';
 import './flock-feed.ts';
+import './flock-header.ts';
 import './flock-profile.ts';
 import './flock-trending.ts';
 
@@ -50,48 +50,6 @@ export class FlockApp extends LitElement {
       }
       .skip:focus {
         top: 0.5rem;
-      }
-      header {
-        position: sticky;
-        top: 0;
-        z-index: 10;
-        height: var(--flock-header-height);
-        display: flex;
-        align-items: center;
-        gap: 0.75rem;
-        padding: 0 max(1rem, calc((100% - 72rem) / 2 + 1rem));
-        background: color-mix(in srgb, var(--flock-surface) 92%, transparent);
-        backdrop-filter: blur(8px);
-        border-bottom: 1px solid var(--flock-border);
-      }
-      .brand {
-        font-size: 1.3rem;
-        font-weight: 800;
-        letter-spacing: -0.02em;
-        color: var(--flock-text);
-        text-decoration: none;
-        display: inline-flex;
-        align-items: center;
-        gap: 0.4rem;
-      }
-      .brand svg {
-        width: 1.6rem;
-        height: 1.6rem;
-      }
-      .spacer {
-        flex: 1;
-      }
-      .who {
-        color: var(--flock-muted);
-        font-weight: 600;
-        text-decoration: none;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        max-width: 16rem;
-      }
-      .who:hover {
-        color: var(--flock-text);
       }
       .layout {
         display: grid;
@@ -144,13 +102,6 @@ export class FlockApp extends LitElement {
         }
         nav flock-trending {
           position: static;
-        }
-        .who {
-          max-width: 7rem;
-        }
-        header {
-          gap: 0.5rem;
-          padding: 0 0.75rem;
         }
       }
     `,
@@ -218,27 +169,7 @@ export class FlockApp extends LitElement {
     return html`
       <div class=${session ? 'signed-in' : 'signed-out'}>
         <a class="skip" href="#main" @click=${this.#skipToMain}>Skip to content</a>
-        <header>
-          <a class="brand" href="/" aria-label="Flock, home">
-            <svg viewBox="0 0 32 32" aria-hidden="true">
-              <rect width="32" height="32" rx="8" fill="var(--flock-accent)" />
-              <path d="M7 19c4-1 6-4 8-8 1 4 4 6 10 6-4 3-9 5-18 2z" fill="var(--flock-on-accent)" />
-            </svg>
-            Flock
-          </a>
-          <span class="spacer"></span>
-          ${
-            session
-              ? html`
-                  <flock-connection-status .status=${this.live.status}></flock-connection-status>
-                  <a class="who" href="/users/${session.user.username}"
-                    ><span class="visually-hidden">Signed in as </span>@${session.user.username}</a
-                  >
-                  <button class="secondary" @click=${() => this.#end('You have signed out.')}>Log out</button>
-                `
-              : nothing
-          }
-        </header>
+        <flock-header .user=${session?.user} .status=${this.live.status}></flock-header>
         <div class="layout">
           ${
             // Trending tags are navigation: before the feed in reading order (a strip above it on
