@@ -33,7 +33,12 @@ describe('a fresh clone', () => {
     execFileSync('git', ['clone', '--quiet', repo, workdir]);
     const [port, metricsPort] = [await freePort(), await freePort()];
     // The system's npm and node, as a new user has them: `npm start` must bring everything else.
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort), FLOCK_BOTS: '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      FLOCK_BOTS: '0',
+    };
     for (const key of Object.keys(env)) if (key.startsWith('npm_') || key === 'NODE_OPTIONS') delete env[key];
     env.PATH = (env.PATH ?? '')
       .split(':')
