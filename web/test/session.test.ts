@@ -2,6 +2,7 @@
 // a token the API rejects leads back to the sign-in view. And the whole path done with the keyboard only.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTokenService } from '../../api/src/domain/tokens.ts';
 import {
   desktop,
   type Flock,
@@ -91,6 +92,31 @@ test('a wrong password is refused; a bad or expired token leads to the sign-in v
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: `@${user.username}` }).waitFor();
+  await context.close();
+});
+
+test('a token that expires while connected: the live feed closes (4001) and the app asks to sign in', async () => {
+  const user = await register(flock);
+  const claims = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString());
+  const shortLived = createTokenService({
+    secret: flock.jwtSecret,
+    issuer: 'flock',
+    audience: 'flock-api',
+    ttlSeconds: 3,
+  }).sign({ sub: claims.sub, username: user.username, bot: false });
+  const context = await browser.newContext({ viewport: desktop });
+  const { page } = await openPage(context);
+  await page.goto(new URL('/login', flock.url).toString());
+  await page.evaluate((session) => localStorage.setItem('flock.session', JSON.stringify(session)), {
+    token: shortLived,
+    user: user.auth.user,
+  });
+  await page.goto(flock.url);
+  await page.getByRole('heading', { name: 'Home' }).waitFor();
+  await waitLive(page);
+  await page.getByRole('heading', { name: 'Sign in to Flock' }).waitFor({ timeout: 10_000 });
+  await page.getByText('Your session has ended. Please sign in again.').waitFor();
+  expect(await stored(page)).toBeNull();
   await context.close();
 });
 

@@ -15,6 +15,8 @@ export interface Flock {
   /** The origin the app is served from (kept across restarts). */
   url: string;
   database: TestDatabase;
+  /** The API's JWT secret, to mint tokens the tests need (short-lived ones). */
+  jwtSecret: string;
   /** Stops the API process (SIGTERM), leaving the database. */
   stopApi(): Promise<void>;
   /** Starts the API process again on the same port. */
@@ -46,6 +48,7 @@ export async function startFlock(): Promise<Flock> {
   return {
     url,
     database,
+    jwtSecret: env.JWT_SECRET!,
     stopApi,
     async startApi() {
       api = await startApiProcess({ ...env, PORT: port });
