@@ -170,3 +170,24 @@ test('user text is shown as text: no markup is injected and no script runs', asy
   expect(first.problems).toEqual([]);
   expect(second.problems).toEqual([]);
 });
+
+test('the author deletes a message (asked once more, in place): it goes from every feed, live', async () => {
+  const doomed = 'This one will be deleted #gone';
+  await postMessage(flock, one, doomed);
+  await messageWith(second.page, doomed).waitFor({ timeout: 10_000 });
+  await expect(
+    messageWith(second.page, doomed)
+      .getByRole('button', { name: /Delete/ })
+      .count(),
+  ).resolves.toBe(0);
+
+  const mine = messageWith(first.page, doomed);
+  await mine.waitFor({ timeout: 10_000 });
+  await mine.getByRole('button', { name: 'Delete this message' }).click();
+  await mine.getByRole('button', { name: 'Cancel' }).click();
+  await mine.getByRole('button', { name: 'Delete this message' }).click();
+  await mine.getByRole('button', { name: 'Yes, delete this message' }).click();
+  await mine.waitFor({ state: 'detached' });
+  await messageWith(second.page, doomed).waitFor({ state: 'detached', timeout: 10_000 });
+  expect(first.dialogs).toEqual([]);
+});

@@ -387,7 +387,7 @@ export class FlockFeed extends LitElement {
 
   async #delete(id: string) {
     const api = this.#api.value;
-    if (!api || !confirm('Delete this message?')) return;
+    if (!api) return;
     try {
       await api.remove(id);
       this.#remove(id);

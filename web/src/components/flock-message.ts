@@ -33,6 +33,7 @@ export class FlockMessage extends LitElement {
   static override properties = {
     message: { attribute: false },
     mine: { type: Boolean },
+    _confirming: { state: true },
   };
 
   static override styles = [
@@ -119,6 +120,18 @@ export class FlockMessage extends LitElement {
       .like[aria-pressed='true'] svg {
         fill: currentColor;
       }
+      .confirm {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        margin-left: 0.5rem;
+      }
+      button.danger {
+        background: var(--flock-danger);
+        color: var(--flock-surface);
+        min-height: 2rem;
+        padding: 0.2rem 0.8rem;
+      }
       .count {
         min-width: 1ch;
         font-variant-numeric: tabular-nums;
@@ -128,10 +141,12 @@ export class FlockMessage extends LitElement {
 
   declare message: Message;
   declare mine: boolean;
+  declare _confirming: boolean;
 
   constructor() {
     super();
     this.mine = false;
+    this._confirming = false;
     new ClockController(this);
   }
 
@@ -171,16 +186,32 @@ export class FlockMessage extends LitElement {
             <span class="count">${m.likeCount}</span>
             <span class="visually-hidden">${m.likeCount === 1 ? 'like' : 'likes'}</span>
           </button>
-          ${
-            this.mine
-              ? html`<button class="ghost" @click=${() => this.dispatchEvent(new DeleteRequestEvent(m.id))}>
-                  Delete<span class="visually-hidden"> this message</span>
-                </button>`
-              : nothing
-          }
+          ${this.mine ? this.#deleteControls(m.id) : nothing}
         </footer>
       </article>
     `;
+  }
+
+  /** Deleting asks once more, in place (no blocking dialog), and keeps the focus on the controls. */
+  #deleteControls(id: string) {
+    if (!this._confirming) {
+      return html`<button class="ghost delete" @click=${() => this.#confirm(true)}>
+        Delete<span class="visually-hidden"> this message</span>
+      </button>`;
+    }
+    return html`<span class="confirm" role="group" aria-label="Delete this message?">
+      <span class="muted" aria-hidden="true">Delete?</span>
+      <button class="danger" @click=${() => this.dispatchEvent(new DeleteRequestEvent(id))}>
+        Yes, delete<span class="visually-hidden"> this message</span>
+      </button>
+      <button class="ghost" @click=${() => this.#confirm(false)}>Cancel</button>
+    </span>`;
+  }
+
+  async #confirm(confirming: boolean) {
+    this._confirming = confirming;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>(confirming ? '.danger' : '.delete')?.focus();
   }
 }
 
