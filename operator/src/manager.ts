@@ -41,6 +41,17 @@ export interface ManagerOptions {
 
 const CHILD_SELECTOR = 'app.kubernetes.io/managed-by=flock-operator';
 
+/**
+ * Whether resourceVersion `a` is the same as or later than `b`. Resource versions are opaque, but every
+ * real API server (etcd) and the test server use increasing integers; anything else compares by equality.
+ */
+function atLeast(a: string | undefined, b: string | undefined): boolean {
+  const x = Number(a);
+  const y = Number(b);
+  if (a && b && Number.isSafeInteger(x) && Number.isSafeInteger(y)) return x >= y;
+  return a === b;
+}
+
 export class Manager implements Reader, Writer {
   readonly client: KubeClient;
   readonly metrics: Metrics;
@@ -242,7 +253,7 @@ export class Manager implements Reader, Writer {
   #caughtUp(kind: string, o: KObject, type: string) {
     const k = this.#overlayKey(kind, o.metadata.namespace, o.metadata.name);
     const ov = this.#overlay.get(k);
-    if (ov && (type === 'delete' || ov.obj.metadata.resourceVersion === o.metadata.resourceVersion))
+    if (ov && (type === 'delete' || atLeast(o.metadata.resourceVersion, ov.obj.metadata.resourceVersion)))
       this.#overlay.delete(k);
   }
 
@@ -252,18 +263,27 @@ export class Manager implements Reader, Writer {
       obj.metadata.namespace ?? '',
       obj.metadata.name,
     );
-    if (cached?.metadata.resourceVersion === obj.metadata.resourceVersion) this.#overlay.delete(k);
+    // The watch may already have delivered this write, or a later one.
+    if (cached && atLeast(cached.metadata.resourceVersion, obj.metadata.resourceVersion))
+      this.#overlay.delete(k);
     else this.#overlay.set(k, { obj, at: Date.now() });
   }
 
   async get(kind: string, namespace: string, name: string): Promise<KObject | undefined> {
     const informer = this.informers[kind as keyof typeof this.informers];
     if (!informer) return this.client.get(kind, namespace, name);
+    const o = informer.get(namespace, name);
     const k = this.#overlayKey(kind, namespace, name);
     const ov = this.#overlay.get(k);
-    if (ov && Date.now() - ov.at < 10_000) return structuredClone(ov.obj);
-    if (ov) this.#overlay.delete(k);
-    const o = informer.get(namespace, name);
+    if (ov) {
+      if (
+        Date.now() - ov.at < 10_000 &&
+        !(o && atLeast(o.metadata.resourceVersion, ov.obj.metadata.resourceVersion))
+      ) {
+        return structuredClone(ov.obj);
+      }
+      this.#overlay.delete(k);
+    }
     return o ? structuredClone(o) : undefined;
   }
 

@@ -294,8 +294,11 @@ export class Reconciler {
     let requeueAfterMs: number | undefined;
     for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
       if (monitor?.kind === kind) continue;
-      // Prune a monitor of the other kind (metrics.mode changed) if we own it.
-      if (await this.#writer.hasKind(kind)) {
+      // Prune a monitor of the other kind (metrics.mode changed) if we own it. Status names the monitors
+      // this swarm had, so swarms that never had one cost no extra reads.
+      const had =
+        kind === 'ServiceMonitor' ? oldStatus.children?.serviceMonitor : oldStatus.children?.podMonitor;
+      if (had && (await this.#writer.hasKind(kind))) {
         const stale = await this.#reader.get(kind, namespace, childName(name));
         if (stale && controllerUid(stale) === obj.metadata.uid) {
           await this.#writer.delete(kind, namespace, stale.metadata.name);

@@ -434,6 +434,12 @@ export class TestApiServer {
     return t ? this.list(t, namespace).map((o) => structuredClone(o)) : [];
   }
 
+  /** Stored objects of a kind, not copied: read-only, for simulated controllers and test assertions. */
+  peekObjects(apiVersion: string, kind: string, namespace?: string): readonly Obj[] {
+    const t = this.typeByKind(apiVersion, kind);
+    return t ? this.list(t, namespace) : [];
+  }
+
   /** Creates an object directly (as a controller inside the cluster would). */
   createObject(obj: Obj): Obj {
     const t = this.typeByKind(obj.apiVersion, obj.kind);

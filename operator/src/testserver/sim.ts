@@ -157,8 +157,9 @@ export class DeploymentSimulator {
     if (!d) return;
     const hash = templateHash(d.spec.template);
     const pods = this.#server
-      .listObjects('v1', 'Pod', namespace)
-      .filter((p) => (p.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === d.metadata.uid));
+      .peekObjects('v1', 'Pod', namespace)
+      .filter((p) => (p.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === d.metadata.uid))
+      .map((p) => structuredClone(p));
     const current: Obj[] = [];
     for (const p of pods) {
       if (p.metadata.labels?.['pod-template-hash'] !== hash)
