@@ -191,3 +191,19 @@ test('the author deletes a message (asked once more, in place): it goes from eve
   await messageWith(second.page, doomed).waitFor({ state: 'detached', timeout: 10_000 });
   expect(first.dialogs).toEqual([]);
 });
+
+test('a draft survives live traffic: tag chips and text stay while messages arrive', async () => {
+  const { page } = first;
+  await page.goto(new URL('/tags/lit', flock.url).toString());
+  await waitLive(page);
+  await page.getByRole('button', { name: 'Remove tag lit' }).waitFor();
+  await page.getByLabel("What's happening?").fill('Half-written thought');
+  await page.getByLabel('Add a tag').fill('draft');
+  await page.getByLabel('Add a tag').press('Enter');
+  await page.getByRole('button', { name: 'Remove tag draft' }).waitFor();
+  await postMessage(flock, two, 'Meanwhile, more about #lit');
+  await messageWith(page, 'Meanwhile, more about #lit').waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Remove tag draft' }).waitFor({ timeout: 1000 });
+  await expect(page.getByLabel("What's happening?").inputValue()).resolves.toBe('Half-written thought');
+  await expect(page.locator('flock-compose .counter').textContent()).resolves.toMatch(/^\s*480\b/);
+});

@@ -23,7 +23,8 @@ export class PostedEvent extends Event {
 
 export class FlockCompose extends LitElement {
   static override properties = {
-    presetTags: { attribute: false },
+    // Compared by content: a parent re-rendering with an equal new array must not reset the chips.
+    presetTags: { attribute: false, hasChanged: (a?: string[], b?: string[]) => a?.join() !== b?.join() },
     _content: { state: true },
     _extraTags: { state: true },
     _tagDraft: { state: true },
