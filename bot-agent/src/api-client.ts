@@ -63,7 +63,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': options.userAgent };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+    // One controller per request, released when it ends: AbortSignal.timeout would keep a timer for
+    // the whole timeout after every request, and AbortSignal.any would hang a dependent on the agent's
+    // long-lived signal; with a thousand bots both add up.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    const timer = setTimeout(abort, options.timeoutMs);
+    options.signal.addEventListener('abort', abort, { once: true });
+    if (options.signal.aborted) controller.abort();
     let response: Response;
     let text: string;
     try {
@@ -71,7 +78,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         method,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
-        signal,
+        signal: controller.signal,
       });
       // Read the body under the same signal: a server that stalls mid-body is a network error too.
       text = await response.text();
@@ -80,6 +87,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       const reason = cause ?? (error as Error).name ?? 'error';
       throw new RequestFailure('network_error', `${method} ${path}: ${reason}`);
+    } finally {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', abort);
     }
     if (response.ok) {
       try {
