@@ -2,6 +2,7 @@
  * Black-box: the real operator process and the real kubectl against the test API server (or a real
  * cluster with FLOCK_E2E_KUBECONFIG). Steps run in order and share one swarm, as a user would.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, condition, OPERATOR_DIR, type Swarm } from './support/cluster.ts';
@@ -236,5 +237,90 @@ describe('kubectl against the operator', () => {
     for (const kind of ['deployment', 'service', 'servicemonitor']) {
       await c.eventually(`${kind} gone`, async () => (await c.kubectl('get', kind, 'demo-bots')).code !== 0);
     }
+  });
+});
+
+describe('install manifests and RBAC', () => {
+  it('operator/deploy applies cleanly with kubectl apply -k', async () => {
+    // `kubectl create namespace` would send protobuf, which the test server does not speak; apply sends JSON.
+    const ns = join(c.dir, 'ns.yaml');
+    writeFileSync(ns, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flock\n');
+    await c.kubectlOk('apply', '-f', ns);
+    const out = await c.kubectlOk('apply', '-k', join(OPERATOR_DIR, 'deploy'));
+    expect(out).toContain('clusterrole.rbac.authorization.k8s.io/flock-operator created');
+    expect(out).toContain('deployment.apps/flock-operator created');
+  });
+
+  it('the RBAC rules allow every request the operator made, and nothing it never needs', async () => {
+    if (!c.server) return;
+    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+    const roles = JSON.parse(
+      await c.kubectlOk(
+        'get',
+        'clusterrole/flock-operator',
+        'role/flock-operator-leader-election',
+        '-n',
+        'flock',
+        '-o',
+        'json',
+      ),
+    ) as {
+      items: Array<{ rules: Rule[] }>;
+    };
+    const rules = roles.items.flatMap((r) => r.rules);
+    // Watches are opened by client-node's Watch, whose requests do not carry the operator's User-Agent;
+    // every kind it lists it also watches, and the rules give list and watch together.
+    const used = new Set<string>();
+    for (const r of c.server.requests.filter((x) => x.userAgent.startsWith('flock-operator/'))) {
+      const m =
+        /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/[^/]+)?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
+          r.path,
+        );
+      if (!m) continue; // discovery
+      const [, group = '', plural, name, sub] = m;
+      const resource = sub ? `${plural}/${sub}` : plural!;
+      const verb = r.watch
+        ? 'watch'
+        : (
+            {
+              GET: name ? 'get' : 'list',
+              POST: 'create',
+              PUT: 'update',
+              PATCH: 'patch',
+              DELETE: 'delete',
+            } as Record<string, string>
+          )[r.method]!;
+      used.add(`${verb} ${group}/${resource}`);
+    }
+    const allowed = (u: string) => {
+      const [verb, gr] = u.split(' ') as [string, string];
+      const [group, ...res] = gr.split('/');
+      return rules.some(
+        (rule) =>
+          rule.apiGroups.includes(group!) &&
+          rule.resources.includes(res.join('/')) &&
+          rule.verbs.includes(verb),
+      );
+    };
+    expect([...used].filter((u) => !allowed(u))).toEqual([]);
+    expect([...used].sort()).toEqual(
+      expect.arrayContaining([
+        'list flock.dev/botswarms',
+        'update flock.dev/botswarms/status',
+        'patch apps/deployments',
+        'patch /services',
+        'list /pods',
+        'create /events',
+        'create coordination.k8s.io/leases',
+        'update coordination.k8s.io/leases',
+        'patch monitoring.coreos.com/servicemonitors',
+      ]),
+    );
+    // Never: secrets, deleting deployments or services, writing swarm specs.
+    expect(
+      [...used].filter((u) =>
+        /secrets|delete apps|delete \/services|(update|patch) flock\.dev\/botswarms$/.test(u),
+      ),
+    ).toEqual([]);
   });
 });

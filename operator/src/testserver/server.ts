@@ -296,6 +296,8 @@ export class TestApiServer {
   readonly writes: WriteRecord[] = [];
   readonly faults: Array<FaultRule & { id: number; left: number }> = [];
   readonly requestCounts = new Map<string, number>();
+  /** Every API request (method, path, watch, User-Agent), for RBAC and traffic assertions. */
+  readonly requests: Array<{ method: string; path: string; watch: boolean; userAgent: string }> = [];
   /** LIST requests (not watches) by User-Agent: how often each client (re-)listed. */
   readonly lists = new Map<string, number>();
   readonly sim: DeploymentSimulator;
@@ -845,6 +847,13 @@ export class TestApiServer {
     this.requestCounts.set(req.method ?? 'GET', (this.requestCounts.get(req.method ?? 'GET') ?? 0) + 1);
 
     if (path.startsWith('/_test')) return this.#admin(req, res, path);
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      watch,
+      userAgent: req.headers['user-agent'] ?? '',
+    });
+    if (this.requests.length > 200_000) this.requests.splice(0, 100_000);
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
