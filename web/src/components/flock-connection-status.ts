@@ -47,6 +47,20 @@ export class FlockConnectionStatus extends LitElement {
       :host([status='connecting']) i {
         background: var(--flock-warn);
       }
+      @media (max-width: 30rem) {
+        /* Phones: the dot alone (its words stay for screen readers). */
+        .pill {
+          padding: 0.55rem;
+        }
+        .label {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
+        }
+      }
       :host([status='reconnecting']) .pill {
         color: var(--flock-warn);
       }
@@ -63,7 +77,8 @@ export class FlockConnectionStatus extends LitElement {
   override render() {
     const label = LABELS[this.status];
     return html`<div class="pill" role="status" title=${label.long}>
-      <i aria-hidden="true"></i>${label.short}<span class="visually-hidden">: ${label.long}</span>
+      <i aria-hidden="true"></i><span class="label">${label.short}</span
+      ><span class="visually-hidden">: ${label.long}</span>
     </div>`;
   }
 }

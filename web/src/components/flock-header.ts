@@ -63,13 +63,20 @@ export class FlockHeader extends LitElement {
       .who:hover {
         color: var(--flock-text);
       }
+      .who {
+        min-width: 0;
+      }
+      button {
+        white-space: nowrap;
+        flex-shrink: 0;
+      }
       @media (max-width: 52rem) {
         header {
           gap: 0.5rem;
           padding: 0 0.75rem;
         }
         .who {
-          max-width: 7rem;
+          max-width: 9rem;
         }
       }
     `,
