@@ -35,6 +35,8 @@ export class KubeClient {
   readonly #discoveryTtlMs: number;
   readonly #timeoutMs: number;
   readonly #recentEvents = new Map<string, number>();
+  /** One connection pool (TLS settings from the kubeconfig) for every request: keep-alive, no reconnects. */
+  #dispatcher?: unknown;
 
   constructor(kc: KubeConfig, options: KubeClientOptions = {}) {
     this.kc = kc;
@@ -67,7 +69,8 @@ export class KubeClient {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       body = JSON.stringify(options.body);
     }
-    const dispatcher = ctx.getDispatcher();
+    this.#dispatcher ??= ctx.getDispatcher();
+    const dispatcher = this.#dispatcher;
     let response: Response;
     try {
       response = await fetch(url, {

@@ -61,6 +61,8 @@ export class Manager implements Reader, Writer {
   readonly #o: ManagerOptions;
   readonly #elector?: LeaderElector;
   readonly #states = new Map<string, string>();
+  /** Pods by swarm (namespace/name), kept from the pod informer's events. */
+  readonly #podsBySwarm = new Map<string, Map<string, KObject>>();
   /** Objects this process just wrote, until the informer catches up (so a stale cache causes no second write). */
   readonly #overlay = new Map<string, { obj: KObject; at: number }>();
   #server?: Server;
@@ -86,6 +88,7 @@ export class Manager implements Reader, Writer {
         labelSelector,
         onEvent: (type, o) => {
           this.#caughtUp(kind, o, type);
+          if (kind === 'Pod') this.#indexPod(type, o);
           const key = toKey(o);
           if (key) this.queue.add(key);
           this.metrics.queueDepth.set(this.queue.length);
@@ -287,9 +290,26 @@ export class Manager implements Reader, Writer {
     return o ? structuredClone(o) : undefined;
   }
 
+  #indexPod(type: string, o: KObject) {
+    const swarm = o.metadata.labels?.[SWARM_LABEL];
+    if (!swarm) return;
+    const k = keyOf(o.metadata.namespace, swarm);
+    let pods = this.#podsBySwarm.get(k);
+    if (!pods) {
+      pods = new Map();
+      this.#podsBySwarm.set(k, pods);
+    }
+    if (type === 'delete') pods.delete(o.metadata.name);
+    else pods.set(o.metadata.name, o);
+    if (pods.size === 0) this.#podsBySwarm.delete(k);
+  }
+
   async list(kind: string, namespace: string, selector: Record<string, string>): Promise<KObject[]> {
     const informer = this.informers[kind as keyof typeof this.informers];
     const match = (o: KObject) => Object.entries(selector).every(([k, v]) => o.metadata.labels?.[k] === v);
+    const swarm = selector[SWARM_LABEL];
+    if (kind === 'Pod' && swarm)
+      return [...(this.#podsBySwarm.get(keyOf(namespace, swarm))?.values() ?? [])].filter(match);
     if (informer) return informer.list(namespace).filter(match);
     const sel = Object.entries(selector)
       .map(([k, v]) => `${k}=${v}`)

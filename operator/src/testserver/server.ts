@@ -829,7 +829,13 @@ export class TestApiServer {
     if (!raw) return { raw, value: {} };
     try {
       const ct = req.headers['content-type'] ?? '';
-      return { raw, value: ct.includes('yaml') ? parseYaml(raw) : JSON.parse(raw) };
+      // Apply bodies are YAML, but clients usually send JSON (a subset): try the fast parser first.
+      if (!ct.includes('yaml')) return { raw, value: JSON.parse(raw) };
+      try {
+        return { raw, value: JSON.parse(raw) };
+      } catch {
+        return { raw, value: parseYaml(raw) };
+      }
     } catch (e) {
       throw new HttpError(
         400,
