@@ -11,6 +11,7 @@ import auth from './plugins/auth.ts';
 import database from './plugins/database.ts';
 import docs from './plugins/docs.ts';
 import errors from './plugins/errors.ts';
+import housekeeping from './plugins/housekeeping.ts';
 import liveFeed, { type WakeMode } from './plugins/live-feed.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import security from './plugins/security.ts';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(security, { corsOrigins: config.corsOrigins });
   await app.register(docs);
   await app.register(auth, { tokens: deps.tokens });
+  await app.register(housekeeping);
   await app.register(liveFeed, {
     wakeMode: deps.wakeMode,
     databaseUrl: deps.databaseUrl,

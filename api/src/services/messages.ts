@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiError, notFound } from '../domain/api-error.ts';
 import { messageTags, normaliseTag } from '../domain/tags.ts';
 import { appendEvent } from './events.ts';
+import { claimKey, type IdempotencyClaim, storeResponse } from './idempotency.ts';
 
 interface MessageRow {
   id: string;
@@ -43,9 +44,15 @@ export async function postMessage(
   em: EntityManager,
   author: { id: number },
   input: { content: string; tags?: string[] | undefined },
-): Promise<{ message: Message; eventId: string }> {
+  idempotency?: IdempotencyClaim,
+): Promise<{ message: Message; eventId: string | null }> {
   const tags = messageTags(input.content, input.tags);
   return em.transactional(async (tx) => {
+    if (idempotency) {
+      const claim = await claimKey(tx, author.id, idempotency);
+      // A retry: the stored response, and no new event (the first request announced the message).
+      if (!claim.claimed) return { message: claim.response as Message, eventId: null };
+    }
     const [row] = await tx.execute<{ id: string; created_at: Date; username: string; bot: boolean }[]>(
       `with inserted as (insert into messages (user_id, content) values (?, ?) returning id, created_at, user_id)
        select i.id::text as id, i.created_at, u.username, u.bot from inserted i join users u on u.id = i.user_id`,
@@ -77,6 +84,7 @@ export async function postMessage(
     };
     // The same frame goes to every viewer, so likedByMe is false in it (a new message has no likes).
     const eventId = await appendEvent(tx, 'message.created', message);
+    if (idempotency) await storeResponse(tx, author.id, idempotency.key, message);
     return { message, eventId };
   });
 }

@@ -1,10 +1,21 @@
 import { FeedQuery, LikeState, Message, MessageId, MessagePage, PostMessageBody } from '@flock/shared';
 import { Type } from 'typebox';
+import { requestHash } from '../../services/idempotency.ts';
 import { deleteMessage, postMessage, readFeed, readMessage, setLike } from '../../services/messages.ts';
 import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
 
 const IdParams = Type.Object({ id: MessageId });
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7E]+$',
+      description: 'Retries with the same key (and body) store the message once and answer the same response',
+    }),
+  ),
+});
 
 const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, options) => {
   const source = (bot: boolean) => (bot ? 'bot' : 'human');
@@ -25,14 +36,24 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
         tags: ['messages'],
         summary: 'Post a message; #hashtags in the text and explicit tags are merged',
         security: [{ bearer: [] }],
+        headers: IdempotencyHeaders,
         body: PostMessageBody,
-        response: { 201: Message, ...errorResponses(400, 401, 413, 429) },
+        response: { 201: Message, ...errorResponses(400, 401, 413, 422, 429) },
       },
     },
     async (request, reply) => {
-      const { message, eventId } = await postMessage(request.em, request.user!, request.body);
-      app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
-      app.liveFeed.committed(eventId);
+      const key = request.headers['idempotency-key'];
+      const { message, eventId } = await postMessage(
+        request.em,
+        request.user!,
+        request.body,
+        key === undefined ? undefined : { key, requestHash: requestHash(request.body) },
+      );
+      // A replayed response (no event) was counted and announced by the request that wrote it.
+      if (eventId) {
+        app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
+        app.liveFeed.committed(eventId);
+      }
       return reply.code(201).send(message);
     },
   );
