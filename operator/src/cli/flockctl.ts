@@ -438,7 +438,11 @@ export class Flockctl {
     const waitOpts = (c: Command) =>
       c
         .option('--wait', 'wait until the swarm reports the result, with a progress display')
-        .option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 5m)', duration, 120_000)
+        .addOption(
+          new Option('--timeout <duration>', 'how long --wait waits (e.g. 90s, 5m)')
+            .argParser(duration)
+            .default(120_000, '2m'),
+        )
         .exitOverride();
     swarm
       .command('list')
