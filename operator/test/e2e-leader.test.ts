@@ -8,8 +8,8 @@ import { Cluster, condition, OPERATOR_DIR, type OperatorProcess, type Swarm } fr
 
 const NS = 'leader';
 const LEASE = {
-  LEASE_DURATION_SECONDS: '2',
-  RENEW_DEADLINE_SECONDS: '1.5',
+  LEASE_DURATION_SECONDS: '3',
+  RENEW_DEADLINE_SECONDS: '2.5',
   RETRY_PERIOD_SECONDS: '0.2',
   WATCH_NAMESPACE: NS,
 };
@@ -56,11 +56,11 @@ describe('leader election', () => {
     await a.kill('SIGKILL');
     await c.eventually('op-b holds the lease', async () => (await holder()) === 'op-b', 20_000);
     const takeoverMs = Date.now() - killedAt;
-    console.log(`leader takeover after SIGKILL: ${takeoverMs} ms (lease duration 2 s, retry period 0.2 s)`);
+    console.log(`leader takeover after SIGKILL: ${takeoverMs} ms (lease duration 3 s, retry period 0.2 s)`);
     const lease = (await c.getJson<Lease>('lease', 'flock-operator'))!;
     expect(lease.spec).toMatchObject({
       holderIdentity: 'op-b',
-      leaseDurationSeconds: 2,
+      leaseDurationSeconds: 3,
       leaseTransitions: 1,
     });
     await c.kubectlOk('scale', 'botswarm/demo', '--replicas=6');
