@@ -1,7 +1,8 @@
 // Capacity of one agent process: BENCH_BOTS bots (default 1,000) at the default rates against a local API
 // on a fresh PostgreSQL database, measuring the agent's CPU and memory while the bots sign in and then
 // over a steady window. `npm run bench:bots -w bot-agent`; BENCH_SECONDS (default 120) sets the window,
-// BENCH_RATE_MULTIPLIER (default 1) multiplies the default rates (6 posts and 12 likes per bot per hour).
+// BENCH_RATE_MULTIPLIER (default 1) multiplies the default rates (6 posts and 12 likes per bot per hour),
+// BENCH_AGENT_NODE_OPTIONS is the agent's NODE_OPTIONS.
 import { createTestDatabase } from '../../api/test/helpers/database.ts';
 import { startApiProcess } from '../../api/test/helpers/process.ts';
 import { JWT_SECRET, scrape, sleep, startAgentProcess, waitFor } from '../test/helpers/processes.ts';
@@ -28,6 +29,8 @@ const agent = await startAgentProcess({
   LIKES_PER_HOUR: String(likesPerHour),
   SEED: 'bench',
   TARGET_URL: api.url,
+  // e.g. --max-semi-space-size=4, to see what V8's young generation costs in resident memory.
+  NODE_OPTIONS: process.env.BENCH_AGENT_NODE_OPTIONS ?? '',
 });
 
 const sum = (samples: Map<string, number>, prefix: string) =>

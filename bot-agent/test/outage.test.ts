@@ -39,10 +39,10 @@ it('survives the API being stopped and restarted, and resumes', async () => {
     'bots signed in',
     async () => (await scrape(agent.metricsUrl)).get('flock_bots_active') === BOTS,
   );
-  await sleep(3_000);
+  await sleep(2_000);
 
   await api.stop();
-  await sleep(6_000);
+  await sleep(4_000);
   // Down, not dead: the agent is alive, healthy, and has noticed.
   expect(agent.child.exitCode).toBeNull();
   expect((await fetch(`${agent.metricsUrl}/healthz`)).status).toBe(200);
