@@ -210,15 +210,19 @@ export class Bot {
     const login = () =>
       this.#request('login', () => api.login({ login: identity.username, password: identity.password }));
     let failures = 0;
+    let order = first;
     while (!signal.aborted) {
       try {
         const auth = await authGate.run(async () => {
-          if (first === 'register') {
+          if (order === 'register') {
             try {
               return await register();
             } catch (error) {
-              if (error instanceof RequestFailure && error.kind === 'conflict') return login();
-              throw error;
+              if (!(error instanceof RequestFailure) || error.kind !== 'conflict') throw error;
+              // The account exists: if this login has to be retried, the retry need not register again
+              // (each attempt costs the API a password hash).
+              order = 'login';
+              return login();
             }
           }
           try {

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The bot agent process: configuration, metrics server, the swarm, and a clean stop on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
-import { AGENT_VERSION, startAgent } from './agent.ts';
+import { AGENT_VERSION, type Agent, startAgent } from './agent.ts';
 import { CommanderError, type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
-import { startMetricsServer } from './metrics-server.ts';
+import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 import { summarize } from './summary.ts';
 
 let config: Config;
@@ -23,7 +23,29 @@ const log = createLogger(config.logLevel);
 const seed = config.seed || randomBytes(8).toString('hex');
 const metrics = createMetrics({ swarm: config.swarmName, pod: config.podName, version: AGENT_VERSION });
 
-const metricsServer = await startMetricsServer(metrics.registry, {
+let stopping = false;
+let agent: Agent | undefined;
+let metricsServer: MetricsServer | undefined;
+// Registered before anything starts, so a SIGTERM at any moment is a clean stop.
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info('stopping', { signal });
+  // A safety net only: every sleep and request listens to the agent's abort signals.
+  setTimeout(() => {
+    log.error('bots did not stop in time; exiting anyway');
+    process.exit(1);
+  }, config.stopGraceMs + 2_000).unref();
+  await agent?.stop();
+  await metricsServer?.close();
+  log.info('stopped', { totals: await summarize(metrics) });
+  // Idle keep-alive sockets to the API would hold the event loop open for a few more seconds.
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+metricsServer = await startMetricsServer(metrics.registry, {
   host: config.metricsHost,
   port: config.metricsPort,
   health: () => ({ bots: config.botsPerPod }),
@@ -32,7 +54,7 @@ const metricsServer = await startMetricsServer(metrics.registry, {
   process.exit(1);
 });
 
-const agent = startAgent({ config, seed, metrics, log });
+agent = startAgent({ config, seed, metrics, log });
 log.info('bot agent started', {
   swarm: config.swarmName,
   pod: config.podName,
@@ -46,25 +68,6 @@ log.info('bot agent started', {
   metrics: `${metricsServer.url}/metrics`,
   firstBot: agent.bots[0]?.username,
 });
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  log.info('stopping', { signal });
-  // A safety net only: every sleep and request listens to the agent's abort signals.
-  setTimeout(() => {
-    log.error('bots did not stop in time; exiting anyway');
-    process.exit(1);
-  }, config.stopGraceMs + 2_000).unref();
-  await agent.stop();
-  await metricsServer.close();
-  log.info('stopped', { totals: await summarize(metrics) });
-  // Idle keep-alive sockets to the API would hold the event loop open for a few more seconds.
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
 
 // Every bot can end without a signal (each one retired after refusing its login): then so does the process,
 // with an error, since a swarm with no bots is a misconfiguration an orchestrator should show.
