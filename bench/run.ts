@@ -77,7 +77,9 @@ for (const scenario of selected) {
     table.push({
       scenario: scenario.name,
       figure: 'error',
-      flock: String(error instanceof Error ? error.message : error).slice(0, 80),
+      flock: String(error instanceof Error ? error.message : error)
+        .replace(/\s+/g, ' ')
+        .slice(0, 120),
     });
     (summary.scenarios as Record<string, unknown>)[scenario.name] = { error: String(error) };
   }

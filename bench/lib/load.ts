@@ -74,8 +74,10 @@ export async function alternate(
   sides: { flock: Target; baseline: Target },
   options: { seconds: number; warmupSeconds: number; rounds: number; connections?: number },
 ): Promise<{ flock: LoadResult[]; baseline: LoadResult[] }> {
-  await runLoad(sides.flock, { seconds: options.warmupSeconds, connections: options.connections });
-  await runLoad(sides.baseline, { seconds: options.warmupSeconds, connections: options.connections });
+  if (options.warmupSeconds > 0) {
+    await runLoad(sides.flock, { seconds: options.warmupSeconds, connections: options.connections });
+    await runLoad(sides.baseline, { seconds: options.warmupSeconds, connections: options.connections });
+  }
   const flock: LoadResult[] = [];
   const baseline: LoadResult[] = [];
   for (let i = 0; i < options.rounds; i++) {

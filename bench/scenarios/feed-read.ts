@@ -21,7 +21,7 @@ export const feedRead: Scenario = {
     const rows: Row[] = [];
     const details: Record<string, unknown> = { messages: messageCount };
     const timing = quick
-      ? { seconds: 1, warmupSeconds: 1, rounds: 1, connections: 8 }
+      ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
       : { seconds: 5, warmupSeconds: 3, rounds: 3, connections: 16 };
     try {
       for (const [label, query] of [

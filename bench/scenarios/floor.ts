@@ -14,7 +14,7 @@ export const floor: Scenario = {
       const runs = await alternate(
         { flock: { url: flock.url, path: '/healthz' }, baseline: { url: bare.url, path: '/' } },
         quick
-          ? { seconds: 1, warmupSeconds: 1, rounds: 1, connections: 8 }
+          ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
           : { seconds: 5, warmupSeconds: 3, rounds: 3, connections: 32 },
       );
       const f = summarise(runs.flock.map((r) => r.rps));

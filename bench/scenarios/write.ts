@@ -16,7 +16,7 @@ export const write: Scenario = {
     const ids = await messageIds(flock.pool, quick ? 1_000 : 20_000);
     const raw = await startBareServer('raw-pg', { DATABASE_URL: flock.database.url });
     const timing = quick
-      ? { seconds: 1, warmupSeconds: 1, rounds: 1, connections: 8 }
+      ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
       : { seconds: 5, warmupSeconds: 2, rounds: 3, connections: 16 };
     const rows: Row[] = [];
     const details: Record<string, unknown> = {};
