@@ -171,9 +171,10 @@ export class Manager implements Reader, Writer {
     this.#running = false;
     clearInterval(this.#resync);
     this.queue.shutdown();
+    // Finish in-flight reconciles before handing the Lease over, so two leaders never write at once.
+    await Promise.allSettled(this.#workers);
     await this.#elector?.release();
     await Promise.all(Object.values(this.informers).map((i) => i.stop()));
-    await Promise.allSettled(this.#workers);
     await new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
   }
 

@@ -7,6 +7,14 @@ import { Cluster, condition, OPERATOR_DIR, type Swarm } from './support/cluster.
 
 let c: Cluster;
 
+async function sequence<const T extends readonly (() => Promise<unknown>)[]>(
+  steps: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const out: unknown[] = [];
+  for (const step of steps) out.push(await step());
+  return out as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -99,54 +107,68 @@ describe('flockctl', () => {
   });
 
   it('errors are clear and exit non-zero: unknown swarm, bad flags, too big, invalid file, no cluster', async () => {
-    const unknown = await c.flockctl('swarm', 'scale', 'nope', '--replicas', '2');
-    expect(unknown).toMatchObject({
-      code: 3,
-      stderr: 'error: botswarm "nope" not found in namespace "flockctl"\n',
-    });
-    const getUnknown = await c.flockctl('swarm', 'get', 'nope');
-    expect(getUnknown.code).toBe(3);
-
-    const badFlag = await c.flockctl('swarm', 'scale', 'demo', '--replicaz', '2');
-    expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).toContain("error: unknown option '--replicaz'");
-    const both = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '2', '--bots', '3');
-    expect(both).toMatchObject({ code: 2, stderr: 'error: give exactly one of --replicas N or --bots N\n' });
-    const negative = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '-1');
-    expect(negative.code).toBe(2);
-    const noName = await c.flockctl('swarm', 'scale');
-    expect(noName.code).toBe(2);
-    expect(noName.stderr).toContain("missing required argument 'name'");
-    const badOutput = await c.flockctl('-o', 'xml', 'swarm', 'list');
-    expect(badOutput.code).toBe(2);
-
-    const tooBig = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '500');
-    expect(tooBig).toMatchObject({
-      code: 6,
-      stderr: 'error: cannot scale botswarm "demo" to 500 pods: spec.maxReplicas is 20\n',
-    });
-
-    const bad = await c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'test/fixtures/bad-url.yaml'));
-    expect(bad.code).toBe(6);
-    expect(bad.stderr).toContain('spec.target.url');
-    const dup = await c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'examples/demo.yaml'));
-    expect(dup).toMatchObject({
-      code: 1,
-      stderr: 'error: botswarm "demo" already exists in namespace "flockctl"\n',
-    });
-
     const port = await closedPort();
     const dead = join(c.dir, 'dead.kubeconfig');
     writeFileSync(
       dead,
       (await c.kubectlOk('config', 'view', '--raw')).replace(/(server: )\S+/, `$1http://127.0.0.1:${port}`),
     );
-    const noCluster = await c.flockctl('--kubeconfig', dead, 'swarm', 'list');
+    // One after another: on two cores, a dozen Node processes at once is slower, not faster.
+    const [
+      unknown,
+      getUnknown,
+      badFlag,
+      both,
+      negative,
+      noName,
+      badOutput,
+      tooBig,
+      bad,
+      dup,
+      noCluster,
+      badContext,
+    ] = await sequence([
+      () => c.flockctl('swarm', 'scale', 'nope', '--replicas', '2'),
+      () => c.flockctl('swarm', 'get', 'nope'),
+      () => c.flockctl('swarm', 'scale', 'demo', '--replicaz', '2'),
+      () => c.flockctl('swarm', 'scale', 'demo', '--replicas', '2', '--bots', '3'),
+      () => c.flockctl('swarm', 'scale', 'demo', '--replicas', '-1'),
+      () => c.flockctl('swarm', 'scale'),
+      () => c.flockctl('-o', 'xml', 'swarm', 'list'),
+      () => c.flockctl('swarm', 'scale', 'demo', '--replicas', '500'),
+      () => c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'test/fixtures/bad-url.yaml')),
+      () => c.flockctl('swarm', 'create', '-f', join(OPERATOR_DIR, 'examples/demo.yaml')),
+      () => c.flockctl('--kubeconfig', dead, 'swarm', 'list'),
+      () => c.flockctl('--context', 'nowhere', 'swarm', 'list'),
+    ]);
+    expect(unknown).toMatchObject({
+      code: 3,
+      stderr: 'error: botswarm "nope" not found in namespace "flockctl"\n',
+    });
+    expect(getUnknown.code).toBe(3);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("error: unknown option '--replicaz'");
+    expect(both).toMatchObject({ code: 2, stderr: 'error: give exactly one of --replicas N or --bots N\n' });
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('expected a whole number');
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toContain("missing required argument 'name'");
+    expect(badOutput.code).toBe(2);
+    expect(badOutput.stderr).toContain("argument 'xml' is invalid");
+    expect(tooBig).toMatchObject({
+      code: 6,
+      stderr: 'error: cannot scale botswarm "demo" to 500 pods: spec.maxReplicas is 20\n',
+    });
+    expect(bad.code).toBe(6);
+    expect(bad.stderr).toContain('spec.target.url');
+    expect(dup).toMatchObject({
+      code: 1,
+      stderr: 'error: botswarm "demo" already exists in namespace "flockctl"\n',
+    });
     expect(noCluster).toMatchObject({
       code: 4,
       stderr: `error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: ECONNREFUSED\n`,
     });
-    const badContext = await c.flockctl('--context', 'nowhere', 'swarm', 'list');
     expect(badContext).toMatchObject({
       code: 4,
       stderr: 'error: context "nowhere" does not exist in the kubeconfig\n',
