@@ -83,8 +83,13 @@ it('honours Retry-After on registration and on posts, and stops at once while wa
   });
   // Two 429s on register (1 s each), then two on posts (1 s each), then posts flow.
   await waitFor(
-    'posts to get through',
-    async () => seen.filter((s) => s.path === '/api/messages' && s.status === 201).length >= 6 || undefined,
+    'every bot to get two posts through',
+    async () => {
+      const posted = seen.filter((s) => s.path === '/api/messages' && s.status === 201);
+      const perUser = new Map<string, number>();
+      for (const s of posted) perUser.set(s.user, (perUser.get(s.user) ?? 0) + 1);
+      return (perUser.size === 3 && [...perUser.values()].every((n) => n >= 2)) || undefined;
+    },
     40_000,
   );
   for (const user of new Set(seen.map((s) => s.user))) {
