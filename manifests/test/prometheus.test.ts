@@ -1,0 +1,410 @@
+// Monitoring as code, checked with the real tools: promtool on the Compose Prometheus config and on the
+// rules of the PrometheusRule; then Debian's Prometheus, run with that same config (targets pointed at
+// local processes), scrapes a live API (on a fresh PostgreSQL database), a bot agent and the operator
+// (against the operator's in-repo test API server, reconciling the example BotSwarm). Every query of
+// every Grafana panel must return data, and name only metrics Prometheus has.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { parse, stringify } from 'yaml';
+import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
+import { type ApiProcess, startApiProcess } from '../../api/test/helpers/process.ts';
+import { TestApiServer } from '../../operator/src/testserver/server.ts';
+import { expandGrafanaVariables, loadDashboards, panelQueries } from './dashboards.ts';
+import { metricNames } from './promql.ts';
+import {
+  freePort,
+  httpOk,
+  type Proc,
+  REPO,
+  readRepoFile,
+  render,
+  run,
+  startProcess,
+  waitFor,
+} from './support.ts';
+
+const NODE = process.execPath;
+const COMPOSE_PROMETHEUS = 'monitoring/prometheus.yml';
+const SCRAPE_INTERVAL = '2s';
+// What Grafana makes of $__rate_interval with this scrape interval (4 × scrape, rounded up for slack).
+const RATE_INTERVAL = '15s';
+
+let tmp: string;
+
+async function prometheusRulesFile(): Promise<string> {
+  const objs = await render('manifests/overlays/production');
+  const rule = objs.find((o) => o.kind === 'PrometheusRule');
+  if (!rule) throw new Error('no PrometheusRule in the render');
+  const file = join(tmp, 'flock.rules.yml');
+  await writeFile(file, stringify({ groups: rule.spec.groups }));
+  return file;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'flock-deploy-prom-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('promtool', () => {
+  it('accepts the Compose Prometheus config', async () => {
+    const result = await run('promtool', ['check', 'config', COMPOSE_PROMETHEUS]);
+    expect(result.stdout + result.stderr).toContain('SUCCESS');
+    expect(result.code).toBe(0);
+  });
+
+  it('accepts the alert rules taken out of the PrometheusRule', async () => {
+    const file = await prometheusRulesFile();
+    const result = await run('promtool', ['check', 'rules', file]);
+    expect(result.stdout + result.stderr).toMatch(/SUCCESS: 7 rules found/);
+    expect(result.code).toBe(0);
+    const alerts = parse(
+      readRepoFile('manifests/base/monitoring.yaml').split('---').at(-1)!,
+    ).spec.groups.flatMap((g: { rules: { alert: string }[] }) => g.rules.map((r) => r.alert));
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'FlockApiDown',
+        'FlockApiHighErrorRate',
+        'FlockApiHighLatency',
+        'FlockBotSwarmNotReady',
+        'FlockNoPosts',
+      ]),
+    );
+  });
+
+  it('fires FlockNoPosts when nothing is posted for 10 minutes, and not while bots post', async () => {
+    const rules = await prometheusRulesFile();
+    const test = join(tmp, 'no-posts.test.yml');
+    await writeFile(
+      test,
+      stringify({
+        rule_files: [rules],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              {
+                series: 'flock_messages_posted_total{source="bot",job="flock-api",instance="a"}',
+                values: '0+5x10 50x20',
+              },
+              { series: 'up{job="flock-api",instance="a"}', values: '1x30' },
+              { series: 'up{job="flock-operator",instance="o"}', values: '1x30' },
+            ],
+            alert_rule_test: [
+              { eval_time: '8m', alertname: 'FlockNoPosts', exp_alerts: [] },
+              {
+                eval_time: '25m',
+                alertname: 'FlockNoPosts',
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: 'warning' },
+                    exp_annotations: {
+                      summary: 'No message posted for 10 minutes',
+                      description: 'flock_messages_posted_total has not moved for 10 minutes on any replica.',
+                    },
+                  },
+                ],
+              },
+              { eval_time: '25m', alertname: 'FlockApiDown', exp_alerts: [] },
+            ],
+          },
+        ],
+      }),
+    );
+    const result = await run('promtool', ['test', 'rules', test]);
+    expect(result.stdout + result.stderr).toContain('SUCCESS');
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('dashboards', () => {
+  const dashboards = loadDashboards();
+
+  it('are the three promised, each on the datasource variable', () => {
+    expect(dashboards.map((d) => d.uid)).toEqual(['flock-bot-swarms', 'flock-operator', 'flock-overview']);
+    for (const d of dashboards) {
+      expect(d.templating.list.find((v) => v.name === 'datasource')).toMatchObject({
+        type: 'datasource',
+        query: 'prometheus',
+      });
+      for (const p of d.panels) {
+        expect(p.datasource, `${d.title} / ${p.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        expect(p.targets.length, `${d.title} / ${p.title}`).toBeGreaterThan(0);
+      }
+      const ids = d.panels.map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+    const exprs = (uid: string) =>
+      panelQueries(dashboards.filter((d) => d.uid === uid))
+        .map((q) => q.expr)
+        .join('\n');
+    // What the issue asks each dashboard to show.
+    expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_users_registered_total');
+    expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_messages_posted_total');
+    expect(exprs('flock-overview')).toContain('sum by (action, source) (rate(flock_likes_total');
+    expect(exprs('flock-overview')).toContain('flock_ws_connections');
+    expect(exprs('flock-overview')).toContain(
+      'histogram_quantile(0.5, sum by (le) (rate(flock_event_delivery',
+    );
+    expect(exprs('flock-overview')).toContain('histogram_quantile(0.99, sum by (le, method, route)');
+    expect(exprs('flock-overview')).toContain('status_code=~"5.."');
+    expect(exprs('flock-bot-swarms')).toContain('sum by (swarm) (flock_bots_active');
+    expect(exprs('flock-bot-swarms')).toContain('sum by (kind, outcome) (rate(flock_bot_actions_total');
+    expect(exprs('flock-bot-swarms')).toContain('flock_bot_action_duration_seconds_bucket');
+    expect(exprs('flock-operator')).toContain('flock_operator_reconcile_total');
+    expect(exprs('flock-operator')).toContain('flock_operator_workqueue_depth');
+    expect(exprs('flock-operator')).toContain('max by (state) (flock_operator_swarms)');
+  });
+
+  it('lexes metric names out of queries', () => {
+    expect(
+      metricNames(
+        'sum by (swarm) (rate(flock_bot_actions_total{kind="post"}[5m]) * on (job, instance) group_left (swarm) flock_bot_agent_info) * 60 or vector(0)',
+      ).sort(),
+    ).toEqual(['flock_bot_actions_total', 'flock_bot_agent_info']);
+    expect(metricNames('histogram_quantile(0.99, sum by (le) (rate(x_bucket[1m]))) * 1e9')).toEqual([
+      'x_bucket',
+    ]);
+  });
+});
+
+describe('a real Prometheus scraping a live system', () => {
+  let db: TestDatabase;
+  let api: ApiProcess;
+  let kube: TestApiServer;
+  const procs: Proc[] = [];
+  let ws: WebSocket | undefined;
+  let promUrl = '';
+  const targets: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const apiMetricsPort = await freePort();
+    api = await startApiProcess({
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'deploy-test-jwt-secret-0123456789abcdef',
+      METRICS_PORT: String(apiMetricsPort),
+      AUTH_RATE_LIMIT_MAX: '1000',
+    });
+
+    const botPort = await freePort();
+    const bots = startProcess(NODE, ['bot-agent/src/main.ts'], {
+      env: {
+        TARGET_URL: api.url,
+        METRICS_PORT: String(botPort),
+        METRICS_HOST: '127.0.0.1',
+        SWARM_NAME: 'deploytest',
+        POD_NAME: 'deploytest-0',
+        BOTS_PER_POD: '4',
+        POSTS_PER_HOUR: '1800',
+        LIKES_PER_HOUR: '1800',
+        TAG_POOL: 'flock,birds',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    procs.push(bots);
+
+    kube = new TestApiServer({ namespaces: ['default', 'kube-system', 'flock'] });
+    await kube.start();
+    const kubeconfig = join(tmp, 'kubeconfig');
+    await writeFile(kubeconfig, kube.kubeconfig('flock'));
+    const kubectl = async (...args: string[]) => {
+      const r = await run('kubectl', args, { env: { KUBECONFIG: kubeconfig } });
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+    };
+    await kubectl('apply', '-f', join(REPO, 'crds/botswarm.yaml'));
+    await kubectl('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
+    await kubectl('apply', '-n', 'flock', '-f', join(REPO, 'manifests/examples/botswarm.yaml'));
+    const operatorPort = await freePort();
+    const operator = startProcess(NODE, ['operator/src/main.ts'], {
+      env: {
+        KUBECONFIG: kubeconfig,
+        PORT: String(operatorPort),
+        POD_NAME: 'deploytest-operator',
+        LEASE_NAMESPACE: 'flock',
+        RETRY_PERIOD_SECONDS: '0.5',
+        // A resync every 5 s keeps reconciles (and their duration histogram) moving during the run.
+        RESYNC_SECONDS: '5',
+      },
+    });
+    procs.push(operator);
+
+    await waitFor('the bot agent', () => httpOk(`http://127.0.0.1:${botPort}/healthz`), 30_000, bots.output);
+    await waitFor(
+      'the operator',
+      () => httpOk(`http://127.0.0.1:${operatorPort}/healthz`),
+      30_000,
+      operator.output,
+    );
+
+    // The compose config, with each job's targets pointed at the local processes.
+    const config = parse(readRepoFile(COMPOSE_PROMETHEUS));
+    const promPort = await freePort();
+    Object.assign(targets, {
+      'flock-api': `127.0.0.1:${apiMetricsPort}`,
+      'flock-bots': `127.0.0.1:${botPort}`,
+      'flock-operator': `127.0.0.1:${operatorPort}`,
+      prometheus: `127.0.0.1:${promPort}`,
+    });
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name).sort()).toEqual(
+      Object.keys(targets).sort(),
+    );
+    config.global.scrape_interval = SCRAPE_INTERVAL;
+    config.global.scrape_timeout = SCRAPE_INTERVAL;
+    config.global.evaluation_interval = SCRAPE_INTERVAL;
+    config.rule_files = [await prometheusRulesFile()];
+    for (const job of config.scrape_configs) {
+      delete job.dns_sd_configs;
+      job.static_configs = [{ targets: [targets[job.job_name]] }];
+    }
+    const configFile = join(tmp, 'prometheus.yml');
+    await writeFile(configFile, stringify(config));
+    const prometheus = startProcess('prometheus', [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(tmp, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--log.level=warn',
+    ]);
+    procs.push(prometheus);
+    promUrl = `http://127.0.0.1:${promPort}`;
+    await waitFor('Prometheus', () => httpOk(`${promUrl}/-/ready`), 30_000, prometheus.output);
+
+    // A person too: signs up, posts, likes a bot's message and watches the live feed.
+    const register = await fetch(`${api.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'deploy_human',
+        email: 'human@example.com',
+        password: 'a long passphrase 42',
+      }),
+    });
+    expect(register.status).toBe(201);
+    const { token } = (await register.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    ws = new WebSocket(`${api.url.replace('http', 'ws')}/api/ws`, ['flock.v1', `flock.auth.${token}`]);
+    await new Promise((resolve, reject) => {
+      ws!.once('open', resolve);
+      ws!.once('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'subscribe', stream: 'public' }));
+    const posted = await fetch(`${api.url}/api/messages`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ content: 'hello from the deploy test #flock' }),
+    });
+    expect(posted.status).toBe(201);
+    const botMessage = await waitFor('a bot message', async () => {
+      const page = (await (await fetch(`${api.url}/api/messages`, { headers: auth })).json()) as {
+        items: { id: string; author: { bot: boolean } }[];
+      };
+      return page.items.find((m) => m.author.bot);
+    });
+    const liked = await fetch(`${api.url}/api/messages/${botMessage.id}/like`, {
+      method: 'PUT',
+      headers: { authorization: auth.authorization },
+    });
+    expect(liked.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    ws?.close();
+    await Promise.all(procs.map((p) => p.stop()));
+    if (api) {
+      api.child.kill('SIGTERM');
+      await api.exited;
+    }
+    await kube?.stop();
+    await db?.drop();
+  });
+
+  async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const body = (await response.json()) as { status: string; error?: string; data: { result: [] } };
+    if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+    return body.data.result;
+  }
+
+  /**
+   * The metrics that exist: every series Prometheus holds, plus every metric the components declare on
+   * /metrics (`# TYPE` lines: a labelled counter nothing has incremented yet has no series, but exists).
+   */
+  async function knownMetrics(): Promise<Set<string>> {
+    const response = await fetch(`${promUrl}/api/v1/label/__name__/values`);
+    const known = new Set(((await response.json()) as { data: string[] }).data);
+    for (const [job, target] of Object.entries(targets)) {
+      if (job === 'prometheus') continue;
+      const text = await (await fetch(`http://${target}/metrics`)).text();
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+        known.add(name!);
+        if (type === 'histogram')
+          for (const suffix of ['_bucket', '_sum', '_count']) known.add(name + suffix);
+      }
+    }
+    return known;
+  }
+
+  it('scrapes the API, the bot agent and the operator', async () => {
+    const up = await waitFor('every target up', async () => {
+      const result = await query('up');
+      const byJob = Object.fromEntries(result.map((r) => [r.metric.job, r.value[1]]));
+      return Object.keys(targets).every((job) => byJob[job] === '1') && byJob;
+    });
+    expect(up).toEqual({ 'flock-api': '1', 'flock-bots': '1', 'flock-operator': '1', prometheus: '1' });
+  });
+
+  it('every query of every Grafana panel returns data, and names only metrics that exist', async () => {
+    const queries = panelQueries(loadDashboards());
+    expect(queries.length).toBeGreaterThan(30);
+    let failing: string[] = [];
+    await waitFor(
+      'every panel query to return data',
+      async () => {
+        failing = [];
+        for (const q of queries) {
+          const result = await query(expandGrafanaVariables(q.expr, RATE_INTERVAL));
+          const finite = result.filter((r) => Number.isFinite(Number(r.value[1])));
+          if (finite.length === 0) failing.push(`${q.dashboard} / ${q.panel} [${q.refId}]: ${q.expr}`);
+        }
+        return failing.length === 0;
+      },
+      90_000,
+      () => `no data yet:\n${failing.join('\n')}`,
+    );
+
+    const known = await knownMetrics();
+    const unknown: string[] = [];
+    for (const q of queries) {
+      const names = metricNames(q.expr);
+      expect(names.length, q.expr).toBeGreaterThan(0);
+      for (const name of names) if (!known.has(name)) unknown.push(`${q.dashboard} / ${q.panel}: ${name}`);
+    }
+    expect(unknown).toEqual([]);
+  });
+
+  it('evaluates every alert rule without errors, none firing on a healthy system', async () => {
+    const response = await fetch(`${promUrl}/api/v1/rules`);
+    const groups = (
+      (await response.json()) as {
+        data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] };
+      }
+    ).data.groups;
+    const rules = groups.flatMap((g) => g.rules);
+    expect(rules.length).toBe(7);
+    for (const rule of rules) {
+      expect(rule.health, `${rule.name}: ${rule.lastError ?? ''}`).toBe('ok');
+      expect(rule.state, rule.name).toBe('inactive');
+    }
+    // The alerts read metrics that exist.
+    const known = await knownMetrics();
+    const ruleFile = parse(readRepoFile('manifests/base/monitoring.yaml').split('---').at(-1)!);
+    for (const group of ruleFile.spec.groups)
+      for (const rule of group.rules)
+        for (const name of metricNames(rule.expr)) expect(known, `${rule.alert}: ${name}`).toContain(name);
+  });
+});
