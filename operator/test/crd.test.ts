@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { BotSwarmSpecSchema, validateSpec } from '@flock/shared/botswarm';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildBotSwarmCrd, type JsonSchema, renderBotSwarmCrdYaml } from '../src/crd/crd.ts';
@@ -158,5 +159,74 @@ describe('schema + CEL admission of example swarms', () => {
       expect({ f, ok: validateSpec(obj.spec).length === 0 }).toEqual({ f, ok: k8s });
       expect(k8s).toBe(f.startsWith('good-'));
     }
+  });
+});
+
+describe('one source of truth, property-based', () => {
+  /** Mostly valid values, sometimes an invalid one, so both outcomes occur often. */
+  const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 });
+  const tag = mostly(
+    fc.constantFrom('flock', 'bots', 'k8s_1'),
+    fc.constantFrom('Bad-Tag', '', 'x'.repeat(51)),
+  );
+  const spec = fc.record(
+    {
+      replicas: mostly(fc.integer({ min: 0, max: 30 }), fc.constant(-1)),
+      maxReplicas: mostly(fc.integer({ min: 20, max: 60 }), fc.integer({ min: 0, max: 5 })),
+      botsPerPod: mostly(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0, 1001)),
+      suspend: fc.boolean(),
+      image: mostly(fc.constant('ghcr.io/flock/bot-agent:0.2.0'), fc.constant('')),
+      target: fc.record({
+        url: mostly(
+          fc.constantFrom('http://api:3000', 'https://flock.example.com/api'),
+          fc.constantFrom('ftp://x', 'api:3000', 'http://', 'http://a b'),
+        ),
+      }),
+      behavior: fc.record(
+        {
+          postsPerHour: mostly(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 3601)),
+          likesPerHour: mostly(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 3601)),
+          tagPool: fc.array(tag, { maxLength: 3 }),
+          jitterPercent: mostly(fc.integer({ min: 0, max: 100 }), fc.constant(101)),
+          seed: mostly(fc.constant('s'), fc.constant('x'.repeat(65))),
+        },
+        { requiredKeys: [] },
+      ),
+      identity: fc.record(
+        { prefix: mostly(fc.constant('demo'), fc.constantFrom('Bad_Prefix', '-x')) },
+        { requiredKeys: [] },
+      ),
+      metrics: fc.record(
+        {
+          mode: mostly(fc.constantFrom('ServiceMonitor', 'PodMonitor', 'None'), fc.constant('Grafana')),
+          port: mostly(fc.integer({ min: 1024, max: 65535 }), fc.constant(70000)),
+          interval: mostly(fc.constantFrom('30s', '1m30s'), fc.constant('soon')),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: ['target'] },
+  );
+
+  it('the TypeScript validator and the CRD (schema + CEL) accept and reject the same specs', () => {
+    const outcomes = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(spec, (s) => {
+        const k8s = admit({
+          apiVersion: 'flock.dev/v1alpha1',
+          kind: 'BotSwarm',
+          metadata: { name: 'p' },
+          spec: s,
+        }).causes;
+        const ts = validateSpec(s);
+        expect({ spec: s, accepted: ts.length === 0 }).toEqual({ spec: s, accepted: k8s.length === 0 });
+        outcomes[k8s.length === 0 ? 'accepted' : 'rejected']++;
+      }),
+      { numRuns: 400, seed: 6 },
+    );
+    // Both outcomes are exercised, so the agreement is not vacuous.
+    expect(outcomes.accepted).toBeGreaterThan(10);
+    expect(outcomes.rejected).toBeGreaterThan(10);
   });
 });

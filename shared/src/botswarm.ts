@@ -362,5 +362,11 @@ export function validateSpec(spec: unknown): string[] {
       'spec.behavior.tagPool: behavior.tagPool must not be empty while behavior.postsPerHour > 0',
     );
   }
+  // tagPool is a set (x-kubernetes-list-type: set): no duplicates.
+  const seen = new Set<string>();
+  r.behavior.tagPool.forEach((tag, i) => {
+    if (seen.has(tag)) problems.push(`spec.behavior.tagPool[${i}]: Duplicate value: ${JSON.stringify(tag)}`);
+    seen.add(tag);
+  });
   return problems;
 }
