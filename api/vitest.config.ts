@@ -7,6 +7,6 @@ export default defineProject({
     name: 'api',
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

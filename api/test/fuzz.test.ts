@@ -12,6 +12,8 @@ import { createTestApp, type TestApp } from './helpers/app.ts';
 import { post, signUp, type TestUser } from './helpers/users.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+// Generous: an Argon2id hash per valid registration or login dominates.
+const TIMEOUT_MS = Math.max(30_000, RUNS * 60);
 
 let t: TestApp;
 let user: TestUser;
@@ -276,5 +278,6 @@ describe(`schema fuzzing (${RUNS} requests per route)`, () => {
         ),
       ).toBe(true);
     },
+    TIMEOUT_MS,
   );
 });

@@ -18,7 +18,7 @@ describe('graceful shutdown', () => {
       DATABASE_URL: database.url,
       JWT_SECRET: 'x'.repeat(40),
       SHUTDOWN_DELAY_MS: '500',
-      SHUTDOWN_GRACE_MS: '5000',
+      SHUTDOWN_GRACE_MS: '10000',
     });
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
 
@@ -49,7 +49,7 @@ describe('graceful shutdown', () => {
 
     const exit = await api.exited;
     expect(exit.code).toBe(0);
-    expect(exit.at - signalledAt).toBeLessThan(5_500);
+    expect(exit.at - signalledAt).toBeLessThan(10_500);
     expect(api.output()).toContain('"msg":"shutting down"');
   });
 

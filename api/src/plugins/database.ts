@@ -18,9 +18,18 @@ export default fp(
   async function database(app: FastifyInstance, options: { orm: MikroORM }) {
     const { orm } = options;
     app.decorate('orm', orm);
-    app.decorateRequest('em', null as unknown as EntityManager);
-    app.addHook('onRequest', async (request) => {
-      request.em = orm.em.fork();
+    // Forked on first use: routes that never touch the database (health, the live-feed upgrade, 401s)
+    // pay nothing, and a request that does gets one fork for its whole life.
+    const forks = new WeakMap<object, EntityManager>();
+    app.decorateRequest('em', {
+      getter(this: object) {
+        let em = forks.get(this);
+        if (!em) {
+          em = orm.em.fork();
+          forks.set(this, em);
+        }
+        return em;
+      },
     });
 
     app.decorate('pingDatabase', async () => {

@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { ApiError } from '../domain/api-error.ts';
 import { errorBody } from './errors.ts';
 
 export interface SecurityOptions {
@@ -32,10 +33,9 @@ export default fp(
     // Routes opt in with `config.rateLimit`; the limits themselves live next to the routes.
     await app.register(rateLimit, {
       global: false,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        ...errorBody('RATE_LIMITED', `Too many requests, retry in ${Math.ceil(context.ttl / 1000)} s`),
-      }),
+      // Thrown, so it must be an Error: the one error handler then answers in the one shape.
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, 'RATE_LIMITED', `Too many requests, retry in ${Math.ceil(context.ttl / 1000)} s`),
     });
     await app.register(underPressure, {
       maxEventLoopDelay: 1_000,

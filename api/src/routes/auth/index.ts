@@ -5,7 +5,13 @@ import type { RoutePlugin } from '../types.ts';
 
 const authRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) => {
   const perMinute = (keyGenerator: (request: { ip: string; body: unknown }) => string) => ({
-    rateLimit: { max: options.rateLimitMax, timeWindow: '1 minute', keyGenerator },
+    // After body parsing (preHandler): the login key includes the account named in the body.
+    rateLimit: {
+      max: options.rateLimitMax,
+      timeWindow: '1 minute',
+      keyGenerator,
+      hook: 'preHandler' as const,
+    },
   });
 
   const issue = (user: { id: number; username: string; bot: boolean; email: string; createdAt: Date }) => ({

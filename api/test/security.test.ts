@@ -1,0 +1,220 @@
+// Security properties of the API: headers, CORS, rate limits, password hashing, no cross-user writes,
+// no private fields.
+import { generateKeyPairSync } from 'node:crypto';
+import type { Message } from '@flock/shared';
+import fc from 'fast-check';
+import { createSigner } from 'fast-jwt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { post, signUp, type TestUser, uniqueName } from './helpers/users.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({
+    env: { AUTH_RATE_LIMIT_MAX: '1000', POST_RATE_LIMIT_MAX: '1000', CORS_ORIGINS: 'https://flock.example' },
+  });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('headers', () => {
+  it('sends helmet headers and a strict CSP on every response, errors included', async () => {
+    for (const url of ['/healthz', '/api/messages', '/api/nothing']) {
+      const { headers } = await t.app.inject({ method: 'GET', url });
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(headers['referrer-policy']).toBe('no-referrer');
+      expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+      const csp = String(headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-eval');
+      expect(headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('allows CORS only for the configured origins', async () => {
+    const allowed = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/messages',
+      headers: { origin: 'https://flock.example', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://flock.example');
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: '/api/messages',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('passwords', () => {
+  it('stores Argon2id hashes with the OWASP parameters (19 MiB, t=2, p=1)', async () => {
+    const user = await signUp(t.app);
+    const [row] = await t.orm.em
+      .fork()
+      .execute<{ password_hash: string }[]>('select password_hash from users where username = ?', [
+        user.username,
+      ]);
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+});
+
+describe('tokens', () => {
+  it('refuses an RS256 token and an HS256 token keyed with a public key (algorithm confusion)', async () => {
+    const user = await signUp(t.app);
+    const sub = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString()).sub;
+    const claims = { sub, username: user.username, bot: false };
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rs256 = createSigner({
+      key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      algorithm: 'RS256',
+      iss: 'flock',
+      aud: 'flock-api',
+      expiresIn: 60_000,
+    })(claims);
+    const confused = createSigner({
+      key: publicKey.export({ type: 'spki', format: 'pem' }),
+      algorithm: 'HS256',
+      iss: 'flock',
+      aud: 'flock-api',
+      expiresIn: 60_000,
+    })(claims);
+    for (const token of [rs256, confused]) {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/users/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.statusCode).toBe(401);
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After to a login flood on one account, leaving other accounts alone', async () => {
+    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '5' } });
+    try {
+      const victim = await signUp(limited.app);
+      const other = await signUp(limited.app);
+      const attempts = [];
+      for (let i = 0; i < 7; i++) {
+        attempts.push(
+          await limited.app.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            payload: { login: victim.username, password: `guess ${i}` },
+          }),
+        );
+      }
+      expect(attempts.map((a) => a.statusCode)).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      expect(Number(attempts[6]!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(attempts[6]!.json().error.code).toBe('RATE_LIMITED');
+      const stillFine = await limited.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { login: other.username, password: other.password },
+      });
+      expect(stillFine.statusCode).toBe(200);
+
+      const registrations = [];
+      for (let i = 0; i < 5; i++) {
+        const username = uniqueName();
+        registrations.push(
+          await limited.app.inject({
+            method: 'POST',
+            url: '/api/auth/register',
+            payload: { username, email: `${username}@example.test`, password: 'long enough password' },
+          }),
+        );
+      }
+      // Two registrations happened above; the limit is five a minute per address.
+      expect(registrations.map((r) => r.statusCode)).toEqual([201, 201, 201, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits posting per user with 429 and Retry-After', async () => {
+    const limited = await createTestApp({ env: { POST_RATE_LIMIT_MAX: '3' } });
+    try {
+      const poster = await signUp(limited.app);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        const response = await limited.app.inject({
+          method: 'POST',
+          url: '/api/messages',
+          headers: poster.auth,
+          payload: { content: `post ${i}` },
+        });
+        statuses.push(response.statusCode);
+        if (response.statusCode === 429) expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      const other = await signUp(limited.app);
+      expect((await post(limited.app, other, 'someone else may still post')).content).toBe(
+        'someone else may still post',
+      );
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('no cross-user writes', () => {
+  it('never lets a user delete or change what belongs to another (property-based)', async () => {
+    const users: TestUser[] = await Promise.all(Array.from({ length: 4 }, () => signUp(t.app)));
+    const messages: { message: Message; owner: number }[] = [];
+    for (const [owner, user] of users.entries()) {
+      for (let i = 0; i < 3; i++)
+        messages.push({ message: await post(t.app, user, `owned by ${owner} #${i}`), owner });
+    }
+    const likesBy = async (userIndex: number, messageId: string) => {
+      const [row] = await t.orm.em
+        .fork()
+        .execute<{ n: string }[]>(
+          'select count(*) as n from likes l join users u on u.id = l.user_id where u.username = ? and l.message_id = ?',
+          [users[userIndex]!.username, messageId],
+        );
+      return Number(row!.n);
+    };
+
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: users.length - 1 }),
+        fc.nat({ max: messages.length - 1 }),
+        fc.constantFrom('DELETE message', 'PUT like', 'DELETE like'),
+        async (actorIndex, messageIndex, action) => {
+          const { message, owner } = messages[messageIndex]!;
+          // An owner deleting their own message is allowed and takes its likes along: not this property.
+          fc.pre(!(action === 'DELETE message' && actorIndex === owner));
+          const actor = users[actorIndex]!;
+          const othersLikes = await Promise.all(
+            users.map((_, i) => (i === actorIndex ? Promise.resolve(-1) : likesBy(i, message.id))),
+          );
+          const [method, url] =
+            action === 'DELETE message'
+              ? (['DELETE', `/api/messages/${message.id}`] as const)
+              : ([action.split(' ')[0] as 'PUT' | 'DELETE', `/api/messages/${message.id}/like`] as const);
+          const response = await t.app.inject({ method, url, headers: actor.auth });
+          if (action === 'DELETE message' && actorIndex !== owner) {
+            expect(response.statusCode).toBe(403);
+            const still = await t.app.inject({ method: 'GET', url: `/api/messages/${message.id}` });
+            expect(still.statusCode).toBe(200);
+          }
+          // Whatever the actor did, nobody else's likes changed.
+          const after = await Promise.all(
+            users.map((_, i) => (i === actorIndex ? Promise.resolve(-1) : likesBy(i, message.id))),
+          );
+          expect(after).toEqual(othersLikes);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
