@@ -2,6 +2,7 @@
  * Black-box: the real operator process and the real kubectl against the test API server (or a real
  * cluster with FLOCK_E2E_KUBECONFIG). Steps run in order and share one swarm, as a user would.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,21 @@ describe('kubectl against the operator', () => {
     expect(header!.split(/\s+/)).toEqual(['NAME', 'DESIRED', 'READY', 'BOTS', 'STATUS', 'AGE']);
     expect(row!.split(/\s+/).slice(0, 5)).toEqual(['demo', '3', '3', '30', 'AllReplicasReady']);
     expect((await c.kubectlOk('get', 'swarm', 'demo', '-o', 'name')).trim()).toBe('botswarm.flock.dev/demo');
+  });
+
+  it('kubectl get botswarms --watch prints rows with the columns as the swarm changes', async () => {
+    const child = spawn('kubectl', ['get', 'botswarms', '--watch'], { env: { ...process.env, ...c.env } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await c.eventually('first row', () => out.includes('AllReplicasReady'));
+    await c.kubectlOk('patch', 'botswarm', 'demo', '--type=merge', '-p', '{"spec":{"suspend":true}}');
+    await c.eventually('suspended row', () => /demo\s+3\s+\d+\s+\d+\s+Suspended/.test(out));
+    child.kill();
+    await c.kubectlOk('patch', 'botswarm', 'demo', '--type=merge', '-p', '{"spec":{"suspend":false}}');
+    await c.kubectlOk('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=30s');
+    expect(out.split('\n')[0]!.split(/\s+/)).toEqual(['NAME', 'DESIRED', 'READY', 'BOTS', 'STATUS', 'AGE']);
   });
 
   it('kubectl scale botswarm/demo --replicas=7 → the Deployment follows', async () => {

@@ -105,6 +105,8 @@ interface Watcher {
   res: ServerResponse;
   path: string;
   timer?: NodeJS.Timeout;
+  /** `kubectl get -w`: each event's object is a one-row Table. */
+  table: boolean;
 }
 
 interface HistoryEvent {
@@ -691,7 +693,12 @@ export class TestApiServer {
     if (e.type === 'MODIFIED')
       type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
     else type = now ? e.type : undefined;
-    if (type) w.res.write(`${JSON.stringify({ type, object: e.obj })}\n`);
+    if (type) w.res.write(this.#watchEvent(w, type, e.obj));
+  }
+
+  #watchEvent(w: Watcher, type: string, obj: Obj): string {
+    const object = w.table ? this.#table(w.type, [obj], obj.metadata.resourceVersion) : obj;
+    return `${JSON.stringify({ type, object })}\n`;
   }
 
   /** Closes every open watch (or those whose path matches), as a load balancer or apiserver restart would. */
@@ -1345,7 +1352,7 @@ export class TestApiServer {
     path: string,
   ) {
     const { labels, fields } = this.#selectors(q);
-    const w: Watcher = { type: t, namespace: ns, labels, fields, res, path };
+    const w: Watcher = { type: t, namespace: ns, labels, fields, res, path, table: this.#wantsTable(req) };
     res.writeHead(200, {
       'Content-Type': 'application/json',
       'Transfer-Encoding': 'chunked',
@@ -1354,8 +1361,7 @@ export class TestApiServer {
     res.flushHeaders();
     const rvParam = q.get('resourceVersion');
     if (!rvParam || rvParam === '0') {
-      for (const o of this.list(t, ns))
-        if (this.#matches(w, o)) res.write(`${JSON.stringify({ type: 'ADDED', object: o })}\n`);
+      for (const o of this.list(t, ns)) if (this.#matches(w, o)) res.write(this.#watchEvent(w, 'ADDED', o));
     } else {
       const from = Number(rvParam);
       if (!Number.isFinite(from) || from < this.#oldestRv) {
