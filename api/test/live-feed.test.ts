@@ -165,6 +165,27 @@ describe('live authentication and limits', () => {
     for (const token of [alice.token, bob.token, tampered, expired]) expect(logs).not.toContain(token);
   });
 
+  it('closes the socket with 4001 when the token expires while connected', async () => {
+    const { createSigner } = await import('fast-jwt');
+    const sub = JSON.parse(Buffer.from(bob.token.split('.')[1]!, 'base64url').toString()).sub;
+    const shortLived = createSigner({
+      key: TEST_SECRET,
+      algorithm: 'HS256',
+      iss: 'flock',
+      aud: 'flock-api',
+      expiresIn: 1_500,
+    })({
+      sub,
+      username: bob.username,
+      bot: false,
+    });
+    const client = await connectLive(base, shortLived);
+    clients.push(client);
+    await client.subscribe('public');
+    await client.waitFor(() => client.closeCode, 5_000, 'the close at expiry');
+    expect(client.closeCode).toBe(4001);
+  });
+
   it('caps connections per user and subscriptions per connection, and validates frames', async () => {
     const carol = await signUp(t.app);
     const open = [await connect(carol), await connect(carol), await connect(carol)];
