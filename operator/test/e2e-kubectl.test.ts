@@ -119,14 +119,10 @@ describe('kubectl against the operator', () => {
   });
 
   it('an HPA-style client reads and writes /scale (selector is a string, stale writes get 409)', async () => {
-    const server = (
-      await c.kubectlOk('config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}')
-    ).trim();
-    const url = `${server}/apis/flock.dev/v1alpha1/namespaces/flock-e2e/botswarms/demo/scale`;
-    const scale = (await (await fetch(url)).json()) as {
+    // Raw GET/PUT of the scale subresource through kubectl, so it also works against a real, authenticated cluster.
+    const path = '/apis/flock.dev/v1alpha1/namespaces/flock-e2e/botswarms/demo/scale';
+    const scale = JSON.parse(await c.kubectlOk('get', '--raw', path)) as {
       metadata: { resourceVersion: string };
-      spec: { replicas: number };
-      status: { replicas: number; selector: string };
     };
     expect(scale).toMatchObject({
       kind: 'Scale',
@@ -134,16 +130,17 @@ describe('kubectl against the operator', () => {
       spec: { replicas: 7 },
       status: { replicas: 7, selector: 'app.kubernetes.io/name=flock-bot,flock.dev/swarm=demo' },
     });
-    const put = (body: unknown) =>
-      fetch(url, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const ok = await put({ ...scale, spec: { replicas: 4 } });
-    expect(ok.status).toBe(200);
-    const stale = await put({ ...scale, spec: { replicas: 5 } });
-    expect(stale.status).toBe(409);
+    const put = (replicas: number) => {
+      const file = join(c.dir, `scale-${replicas}.json`);
+      writeFileSync(file, JSON.stringify({ ...scale, spec: { replicas } }));
+      return c.kubectl('replace', '--raw', path, '-f', file);
+    };
+    const ok = await put(4);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'Scale', spec: { replicas: 4 } });
+    const stale = await put(5);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('Error from server (Conflict)');
     await c.eventually('deployment at 4', async () => (await deployment())?.spec.replicas === 4);
     await c.kubectlOk('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=30s');
   });

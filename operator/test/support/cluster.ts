@@ -105,6 +105,10 @@ export class Cluster {
   }
 
   async installCrd() {
+    // The test namespace (the test server creates it up front; a real cluster may not have it).
+    const ns = join(this.dir, 'namespace.yaml');
+    writeFileSync(ns, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${this.namespace}\n`);
+    await this.kubectlOk('apply', '-f', ns);
     await this.kubectlOk('apply', '-f', join(REPO, 'crds/botswarm.yaml'));
     await this.kubectlOk('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
   }
