@@ -1,0 +1,238 @@
+// Real API processes (`node api/src/server.ts`, as a container runs it) on a PostgreSQL database of their
+// own, each on a fixed port so a killed replica comes back where it was, optionally through a TCP proxy the
+// caller owns (cutting it is "the database went away" for these processes only).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
+import { startTcpProxy, type TcpProxy } from '../../api/test/helpers/tcp-proxy.ts';
+
+export const JWT_SECRET = 'reliability-secret-that-is-long-enough-for-hs256';
+const serverEntry = fileURLToPath(new URL('../../api/src/server.ts', import.meta.url));
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address !== 'object') throw new Error('no port');
+  return address.port;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+export interface Replica {
+  index: number;
+  port: number;
+  metricsPort: number;
+  url: string;
+  child: ChildProcess | undefined;
+  exited: Promise<Exit> | undefined;
+  /** The last 64 KiB of its output (warnings and errors only: the request log would fill memory). */
+  output(): string;
+  /** Every exit of this replica that was not asked for (a crash). */
+  crashes: Exit[];
+}
+
+export interface Cluster {
+  database: TestDatabase;
+  /** A pool on the database itself, never through the proxy. */
+  db: pg.Pool;
+  proxy: TcpProxy | undefined;
+  replicas: Replica[];
+  urls(): string[];
+  /** The replicas currently running. */
+  live(): Replica[];
+  start(index: number): Promise<void>;
+  signal(index: number, signal: NodeJS.Signals): Promise<Exit>;
+  rssBytes(index: number): number;
+  metrics(index: number): Promise<Map<string, number>>;
+  close(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  replicas: number;
+  env?: Record<string, string>;
+  /** Route every replica's DATABASE_URL through a TCP proxy the cluster owns (`cluster.proxy`). */
+  throughProxy?: boolean;
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const database = await createTestDatabase();
+  const proxy = options.throughProxy ? await startTcpProxy({ host: '127.0.0.1', port: 5432 }) : undefined;
+  const databaseUrl = new URL(database.url);
+  if (proxy) databaseUrl.port = String(proxy.port);
+  const expectedExit = new Set<number>();
+  const replicas: Replica[] = [];
+  const outputs: string[] = [];
+  const append = (index: number, chunk: string) => {
+    outputs[index] = ((outputs[index] ?? '') + chunk).slice(-65_536);
+  };
+  for (let index = 0; index < options.replicas; index++) {
+    const port = await freePort();
+    replicas.push({
+      index,
+      port,
+      metricsPort: await freePort(),
+      url: `http://127.0.0.1:${port}`,
+      child: undefined,
+      exited: undefined,
+      crashes: [],
+      output: () => outputs[index] ?? '',
+    });
+  }
+
+  const start = async (index: number) => {
+    const replica = replicas[index]!;
+    const child = spawn(process.execPath, [serverEntry], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(replica.port),
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: String(replica.metricsPort),
+        DATABASE_URL: databaseUrl.toString(),
+        JWT_SECRET,
+        LOG_LEVEL: 'warn',
+        AUTH_RATE_LIMIT_MAX: '100000',
+        POST_RATE_LIMIT_MAX: '1000000',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk) => append(index, String(chunk)));
+    child.stderr!.on('data', (chunk) => append(index, String(chunk)));
+    replica.child = child;
+    replica.exited = once(child, 'exit').then(([code, signal]) => {
+      const exit = {
+        code: code as number | null,
+        signal: signal as NodeJS.Signals | null,
+        at: performance.now(),
+      };
+      if (!expectedExit.has(child.pid!)) replica.crashes.push(exit);
+      return exit;
+    });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) break;
+      const ready = await fetch(`${replica.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(
+        () => null,
+      );
+      if (ready?.status === 200) return;
+      await sleep(50);
+    }
+    expectedExit.add(child.pid!);
+    child.kill('SIGKILL');
+    throw new Error(`replica ${index} did not start:\n${replica.output()}`);
+  };
+
+  // The first applies the migrations; the others find them applied.
+  await start(0);
+  await Promise.all(replicas.slice(1).map((replica) => start(replica.index)));
+
+  const db = new pg.Pool({ connectionString: database.url, max: 3 });
+  const running = (replica: Replica) =>
+    replica.child !== undefined && replica.child.exitCode === null && replica.child.signalCode === null;
+  return {
+    database,
+    db,
+    proxy,
+    replicas,
+    urls: () => replicas.map((replica) => replica.url),
+    live: () => replicas.filter(running),
+    start,
+    async signal(index, signal) {
+      const replica = replicas[index]!;
+      if (!replica.child || !running(replica)) throw new Error(`replica ${index} is not running`);
+      expectedExit.add(replica.child.pid!);
+      replica.child.kill(signal);
+      return replica.exited!;
+    },
+    rssBytes(index) {
+      const pid = replicas[index]!.child!.pid!;
+      const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return Number(kib) * 1024;
+    },
+    async metrics(index) {
+      const text = await (await fetch(`http://127.0.0.1:${replicas[index]!.metricsPort}/metrics`)).text();
+      const samples = new Map<string, number>();
+      for (const line of text.split('\n')) {
+        if (line.startsWith('#') || line.trim() === '') continue;
+        const space = line.lastIndexOf(' ');
+        samples.set(line.slice(0, space), Number(line.slice(space + 1)));
+      }
+      return samples;
+    },
+    async close() {
+      for (const replica of replicas)
+        if (replica.child && running(replica)) {
+          expectedExit.add(replica.child.pid!);
+          replica.child.kill('SIGKILL');
+        }
+      await Promise.all(replicas.map((replica) => replica.exited));
+      await proxy?.start();
+      await proxy?.close();
+      await db.end();
+      await database.drop();
+    },
+  };
+}
+
+export interface Account {
+  username: string;
+  token: string;
+}
+
+export async function register(baseUrl: string, prefix = 'r'): Promise<Account> {
+  const username = `${prefix}_${Math.random().toString(36).slice(2, 12)}`;
+  const response = await fetch(`${baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@example.test`, password: 'long enough password' }),
+  });
+  if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
+  return { username, token: ((await response.json()) as { token: string }).token };
+}
+
+export async function registerMany(baseUrl: string, count: number, prefix = 'r'): Promise<Account[]> {
+  const accounts: Account[] = [];
+  // Argon2id is slow on purpose: a few at a time.
+  for (let i = 0; i < count; i += 4)
+    accounts.push(
+      ...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, () => register(baseUrl, prefix)))),
+    );
+  return accounts;
+}
+
+/** Messages whose content starts with `prefix`: content → ids (more than one is a duplicate). */
+export async function storedMessages(db: pg.Pool, prefix: string): Promise<Map<string, string[]>> {
+  const { rows } = await db.query<{ content: string; ids: string[] }>(
+    `select content, array_agg(id::text order by id) as ids from messages where content like $1 group by content`,
+    [`${prefix}%`],
+  );
+  return new Map(rows.map((row) => [row.content, row.ids]));
+}
+
+export async function maxMessageId(db: pg.Pool): Promise<bigint> {
+  const { rows } = await db.query<{ id: string | null }>('select max(id)::text as id from messages');
+  return BigInt(rows[0]?.id ?? '0');
+}
+
+export async function messageIdsAfter(db: pg.Pool, after: bigint): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    'select id::text as id from messages where id > $1 order by id',
+    [after.toString()],
+  );
+  return rows.map((row) => row.id);
+}
