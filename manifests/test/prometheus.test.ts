@@ -133,7 +133,9 @@ describe('dashboards', () => {
         query: 'prometheus',
       });
       for (const p of d.panels) {
-        expect(p.datasource, `${d.title} / ${p.title}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        // Grafana's own variable syntax, not a template literal.
+        const uid = ['$', '{datasource}'].join('');
+        expect(p.datasource, `${d.title} / ${p.title}`).toEqual({ type: 'prometheus', uid });
         expect(p.targets.length, `${d.title} / ${p.title}`).toBeGreaterThan(0);
       }
       const ids = d.panels.map((p) => p.id);
