@@ -64,7 +64,10 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(errors);
   await app.register(database, { orm: deps.orm });
   await app.register(metricsPlugin, { metrics: deps.metrics });
-  await app.register(security, { corsOrigins: config.corsOrigins });
+  await app.register(security, {
+    corsOrigins: config.corsOrigins,
+    maxEventLoopDelayMs: config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+  });
   await app.register(docs);
   await app.register(auth, { tokens: deps.tokens });
   await app.register(housekeeping);

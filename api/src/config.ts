@@ -52,6 +52,11 @@ export const ConfigSchema = Type.Object({
     description: 'Posts per minute per user',
   }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest request body' }),
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    minimum: 10,
+    default: 1000,
+    description: 'Shed requests with 503 + Retry-After while the event loop lags more than this',
+  }),
   CORS_ORIGINS: Type.String({
     default: '',
     description: 'Comma-separated origins allowed by CORS (empty: same-origin only)',

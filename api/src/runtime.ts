@@ -1,10 +1,10 @@
 // Everything a running API process owns, started and stopped in order: database (embedded or not),
 // migrations, the public app and the metrics server.
 import type { FastifyInstance } from 'fastify';
-import { type App, buildApp } from './app.ts';
+import { type App, type AppDependencies, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
-import { openOrm } from './db/orm.ts';
+import { openOrm, poolFor } from './db/orm.ts';
 import { createTokenService } from './domain/tokens.ts';
 import { createMetrics } from './metrics/registry.ts';
 import { buildMetricsServer } from './metrics/server.ts';
@@ -16,21 +16,16 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function startRuntime(config: Config, options: { listen?: boolean } = {}): Promise<Runtime> {
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.DATABASE_URL;
-  if (databaseUrl === undefined) {
-    embedded = await startEmbeddedDatabase(config.EMBEDDED_DATA_DIR);
-    databaseUrl = embedded.url;
-  }
-  // PGlite is a single session: a pool of exactly one connection.
-  const orm = await openOrm({
-    databaseUrl,
-    poolMax: embedded ? 1 : config.DB_POOL_MAX,
-    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
-  });
+/**
+ * The ORM (migrated), the metrics and the app for a database: what a process and a test both build.
+ */
+export async function assemble(
+  config: Config,
+  database: { databaseUrl: string; embedded: boolean },
+  logger?: AppDependencies['logger'],
+) {
+  const orm = await openOrm({ databaseUrl: database.databaseUrl, ...poolFor(database.embedded, config) });
   await orm.migrator.up();
-
   const metrics = createMetrics();
   const tokens = createTokenService({
     secret: config.jwtSecret,
@@ -43,9 +38,22 @@ export async function startRuntime(config: Config, options: { listen?: boolean }
     orm,
     tokens,
     metrics,
-    wakeMode: embedded ? 'in-process' : 'listen',
-    databaseUrl,
+    // The embedded database is one process: wake in-process. PostgreSQL wakes every replica.
+    wakeMode: database.embedded ? 'in-process' : 'listen',
+    databaseUrl: database.databaseUrl,
+    ...(logger ? { logger } : {}),
   });
+  return { orm, metrics, app };
+}
+
+export async function startRuntime(config: Config, options: { listen?: boolean } = {}): Promise<Runtime> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (databaseUrl === undefined) {
+    embedded = await startEmbeddedDatabase(config.EMBEDDED_DATA_DIR);
+    databaseUrl = embedded.url;
+  }
+  const { orm, metrics, app } = await assemble(config, { databaseUrl, embedded: embedded !== undefined });
   const metricsServer = buildMetricsServer(metrics.registry);
   app.addHook('onClose', async () => {
     await metricsServer.close();

@@ -33,6 +33,16 @@ export function ormConfig(options: OrmOptions) {
   });
 }
 
+/**
+ * The pool for a database: PGlite is a single session, so its pool is exactly one connection, and waiting
+ * for it is the normal way requests queue there (a long acquire timeout instead of a fast 503).
+ */
+export function poolFor(embedded: boolean, config: { DB_POOL_MAX: number; DB_ACQUIRE_TIMEOUT_MS: number }) {
+  return embedded
+    ? { poolMax: 1, acquireTimeoutMs: Math.max(config.DB_ACQUIRE_TIMEOUT_MS, 30_000) }
+    : { poolMax: config.DB_POOL_MAX, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS };
+}
+
 export async function openOrm(options: OrmOptions): Promise<MikroORM> {
   return MikroORM.init(ormConfig(options));
 }

@@ -10,6 +10,8 @@ import { errorBody } from './errors.ts';
 
 export interface SecurityOptions {
   corsOrigins: string[];
+  /** Requests are shed with 503 + Retry-After while the event loop lags more than this. */
+  maxEventLoopDelayMs: number;
 }
 
 export default fp(
@@ -37,9 +39,10 @@ export default fp(
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'RATE_LIMITED', `Too many requests, retry in ${Math.ceil(context.ttl / 1000)} s`),
     });
+    // Shed on event-loop delay only: a busy loop (high utilisation) that still answers quickly is not
+    // overloaded, and shedding it would turn load into errors.
     await app.register(underPressure, {
-      maxEventLoopDelay: 1_000,
-      maxEventLoopUtilization: 0.98,
+      maxEventLoopDelay: options.maxEventLoopDelayMs,
       retryAfter: 2,
       pressureHandler: (_request, reply, type, value) => {
         reply

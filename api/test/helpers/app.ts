@@ -1,11 +1,9 @@
 // Builds the API exactly as production does (same plugins, migrations applied) on a test database.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type App, type AppDependencies, buildApp } from '../../src/app.ts';
+import type { App, AppDependencies } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { openOrm } from '../../src/db/orm.ts';
-import { createTokenService } from '../../src/domain/tokens.ts';
-import { createMetrics } from '../../src/metrics/registry.ts';
 import { buildMetricsServer } from '../../src/metrics/server.ts';
+import { assemble } from '../../src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -39,28 +37,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     AUTH_RATE_LIMIT_MAX: '1000',
     ...options.env,
   });
-  const orm = await openOrm({
-    databaseUrl,
-    poolMax: database.embedded ? 1 : config.DB_POOL_MAX,
-    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
-  });
-  await orm.migrator.up();
-  const metricsRegistry = createMetrics();
-  const tokens = createTokenService({
-    secret: TEST_SECRET,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ttlSeconds: config.JWT_TTL_SECONDS,
-  });
-  const app = await buildApp({
-    config,
+  const {
     orm,
-    tokens,
     metrics: metricsRegistry,
-    wakeMode: database.embedded ? 'in-process' : 'listen',
-    databaseUrl,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
+    app,
+  } = await assemble(config, { databaseUrl, embedded: database.embedded }, options.logger);
   await app.ready();
   return {
     app,
