@@ -84,7 +84,10 @@ export class Subscriber {
     if (this.#stopped) return;
     const targets = this.#options.targets();
     const target = targets[this.#attempt++ % Math.max(1, targets.length)];
-    if (!target) return this.#reconnect();
+    if (!target) {
+      this.#reconnect();
+      return;
+    }
     const socket = new WebSocket(`${target.replace(/^http/, 'ws')}/api/ws`, [
       LIVE_PROTOCOL,
       `${LIVE_AUTH_PROTOCOL_PREFIX}${this.#options.token}`,
