@@ -14,13 +14,23 @@ export const toMe = (user: UserRow): Me => ({
   createdAt: user.createdAt.toISOString(),
 });
 
+const conflict = (field: 'username' | 'email') =>
+  new ApiError(409, 'CONFLICT', `That ${field} is already taken`, [{ field, message: 'is already taken' }]);
+
 export async function registerUser(
   em: EntityManager,
   input: { username: string; email: string; password: string; bot?: boolean | undefined },
 ): Promise<UserRow> {
+  const username = input.username.toLowerCase();
+  const email = input.email.toLowerCase();
+  // Registration says whether a name is taken anyway (409), so check before paying for a hash: a bot
+  // that restarts and re-registers costs a query, not an Argon2id hash. The unique constraints below
+  // still decide races.
+  const taken = await em.findOne(User, { $or: [{ username }, { email }] }, { fields: ['username'] });
+  if (taken) throw conflict(taken.username === username ? 'username' : 'email');
   const user = em.create(User, {
-    username: input.username.toLowerCase(),
-    email: input.email.toLowerCase(),
+    username,
+    email,
     passwordHash: await hashPassword(input.password),
     bot: input.bot ?? false,
     createdAt: new Date(),
@@ -29,10 +39,7 @@ export async function registerUser(
     await em.flush();
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
-      const field = error.message.includes('users_email_unique') ? 'email' : 'username';
-      throw new ApiError(409, 'CONFLICT', `That ${field} is already taken`, [
-        { field, message: 'is already taken' },
-      ]);
+      throw conflict(error.message.includes('users_email_unique') ? 'email' : 'username');
     }
     throw error;
   }
