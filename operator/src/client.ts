@@ -34,7 +34,7 @@ export class KubeClient {
   readonly #discovery = new Map<string, { at: number; kinds: Set<string> | null }>();
   readonly #discoveryTtlMs: number;
   readonly #timeoutMs: number;
-  readonly #recentEvents = new Map<string, number>();
+  readonly #recentEvents = new Map<string, { at: number; count: number; name: string }>();
   /** One connection pool (TLS settings from the kubeconfig) for every request: keep-alive, no reconnects. */
   #dispatcher?: unknown;
 
@@ -221,24 +221,35 @@ export class KubeClient {
     this.#discovery.clear();
   }
 
-  /** Records a core/v1 Event about `regarding`; identical events within 10 minutes are not repeated. */
+  /**
+   * Records a core/v1 Event about `regarding`. Like client-go's recorder, a repeat of the same event
+   * within 10 minutes bumps `count` and `lastTimestamp` on the existing Event instead of creating one.
+   */
   async event(regarding: KObject, e: EventInput, component = 'flock-operator'): Promise<void> {
     const key = `${regarding.metadata.uid}|${e.type}|${e.reason}|${e.message}`;
     const now = Date.now();
-    const last = this.#recentEvents.get(key);
-    if (last && now - last < 600_000) return;
-    this.#recentEvents.set(key, now);
-    if (this.#recentEvents.size > 10_000) {
-      for (const [k, t] of this.#recentEvents) if (now - t > 600_000) this.#recentEvents.delete(k);
-    }
     const ts = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z');
+    const namespace = regarding.metadata.namespace ?? 'default';
+    const last = this.#recentEvents.get(key);
+    if (last && now - last.at < 600_000) {
+      last.at = now;
+      last.count++;
+      try {
+        await this.mergePatch('Event', namespace, last.name, { count: last.count, lastTimestamp: ts });
+        return;
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+      }
+    }
+    if (this.#recentEvents.size > 10_000) {
+      for (const [k, v] of this.#recentEvents) if (now - v.at > 600_000) this.#recentEvents.delete(k);
+    }
+    const name = `${regarding.metadata.name}.${now.toString(16)}${Math.floor(Math.random() * 0xfff).toString(16)}`;
+    this.#recentEvents.set(key, { at: now, count: 1, name });
     await this.create({
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: {
-        name: `${regarding.metadata.name}.${now.toString(16)}${Math.floor(Math.random() * 0xfff).toString(16)}`,
-        namespace: regarding.metadata.namespace ?? 'default',
-      },
+      metadata: { name, namespace },
       involvedObject: {
         apiVersion: regarding.apiVersion,
         kind: regarding.kind,
