@@ -37,6 +37,7 @@ export class KubeClient {
   readonly #recentEvents = new Map<string, { at: number; count: number; name: string }>();
   /** One connection pool (TLS settings from the kubeconfig) for every request: keep-alive, no reconnects. */
   #dispatcher?: unknown;
+  #watchConfig?: KubeConfig;
 
   constructor(kc: KubeConfig, options: KubeClientOptions = {}) {
     this.kc = kc;
@@ -45,6 +46,23 @@ export class KubeClient {
     this.#onResponse = options.onResponse;
     this.#discoveryTtlMs = options.discoveryTtlMs ?? 30_000;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /**
+   * The kubeconfig for client-node's Watch, whose requests then carry this client's User-Agent too
+   * (so the API server's audit log, and the test server's request log, attribute watches correctly).
+   */
+  get watchConfig(): KubeConfig {
+    if (!this.#watchConfig) {
+      const kc = Object.create(this.kc) as KubeConfig;
+      const userAgent = this.#userAgent;
+      kc.applySecurityAuthentication = async (ctx: RequestContext) => {
+        await this.kc.applySecurityAuthentication(ctx);
+        ctx.setHeaderParam('User-Agent', userAgent);
+      };
+      this.#watchConfig = kc;
+    }
+    return this.#watchConfig;
   }
 
   get server(): string {

@@ -32,7 +32,7 @@ export class Informer {
   constructor(client: KubeClient, opts: InformerOptions) {
     this.kind = opts.kind;
     this.#opts = opts;
-    const watch = new Watch(client.kc);
+    const watch = new Watch(client.watchConfig);
     const listFn = async () => {
       const { items, resourceVersion } = await client.list(opts.kind, opts.namespace, opts.labelSelector);
       this.lists++;

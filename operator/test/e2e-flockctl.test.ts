@@ -53,6 +53,8 @@ describe('flockctl', () => {
     const [header, row] = list.stdout.trim().split('\n');
     expect(header!.split(/\s+/)).toEqual(['NAME', 'DESIRED', 'READY', 'BOTS', 'STATUS', 'AGE']);
     expect(row!.split(/\s+/).slice(0, 5)).toEqual(['demo', '3', '3', '30', 'AllReplicasReady']);
+    const all = await c.flockctl('swarm', 'list', '-A');
+    expect(all.stdout.split('\n')[1]!.split(/\s+/).slice(0, 2)).toEqual(['flockctl', 'demo']);
     const json = await c.flockctl('swarm', 'get', 'demo', '-o', 'json');
     expect(JSON.parse(json.stdout)).toMatchObject({
       kind: 'BotSwarm',

@@ -281,8 +281,6 @@ describe('install manifests and RBAC', () => {
       items: Array<{ rules: Rule[] }>;
     };
     const rules = roles.items.flatMap((r) => r.rules);
-    // Watches are opened by client-node's Watch, whose requests do not carry the operator's User-Agent;
-    // every kind it lists it also watches, and the rules give list and watch together.
     const used = new Set<string>();
     for (const r of c.server.requests.filter((x) => x.userAgent.startsWith('flock-operator/'))) {
       const m =
@@ -319,6 +317,10 @@ describe('install manifests and RBAC', () => {
     expect([...used].sort()).toEqual(
       expect.arrayContaining([
         'list flock.dev/botswarms',
+        'watch flock.dev/botswarms',
+        'watch apps/deployments',
+        'watch /services',
+        'watch /pods',
         'update flock.dev/botswarms/status',
         'patch apps/deployments',
         'patch /services',
