@@ -73,6 +73,11 @@ describe('kubectl against the operator', () => {
       selector: 'app.kubernetes.io/name=flock-bot,flock.dev/swarm=demo',
     });
     expect(condition(s, 'MonitoringReady')).toMatchObject({ status: 'True', reason: 'ServiceMonitorReady' });
+    const described = await c.kubectlOk('describe', 'botswarm', 'demo');
+    expect(described).toMatch(
+      /Normal\s+CreatedDeployment\s+\S+\s+flock-operator\s+Created Deployment demo-bots with 3 replicas/,
+    );
+    expect(described).toMatch(/Normal\s+SwarmReady\s+\S+\s+flock-operator\s+3\/3 bot pods ready \(30 bots\)/);
   });
 
   it('kubectl get botswarms shows the printer columns', async () => {

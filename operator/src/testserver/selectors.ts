@@ -69,7 +69,12 @@ export function matchLabels(reqs: Requirement[], labels: Record<string, string> 
   });
 }
 
-/** Field selectors: metadata.name and metadata.namespace (what every resource supports), = / == / !=. */
+/**
+ * Field selectors, = / == / !=, on metadata.name and metadata.namespace (every resource) and on
+ * Event fields such as involvedObject.uid (what `kubectl describe` asks for).
+ */
+const FIELDS =
+  /^(metadata\.(name|namespace)|involvedObject\.(name|namespace|uid|kind|apiVersion)|reason|type)$/;
 export function parseFieldSelector(
   s: string | null | undefined,
 ): Array<{ path: string; op: '=' | '!='; value: string }> {
@@ -80,7 +85,7 @@ export function parseFieldSelector(
     .map((p) => {
       const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(p.trim());
       if (!m) throw new SelectorError(`invalid field selector: ${JSON.stringify(p)}`);
-      if (!['metadata.name', 'metadata.namespace'].includes(m[1]!)) {
+      if (!FIELDS.test(m[1]!)) {
         throw new SelectorError(`field label not supported: ${m[1]}`);
       }
       return { path: m[1]!, op: m[2] === '!=' ? '!=' : '=', value: m[3]! };
@@ -89,10 +94,11 @@ export function parseFieldSelector(
 
 export function matchFields(
   reqs: ReturnType<typeof parseFieldSelector>,
-  obj: { metadata: { name: string; namespace?: string } },
+  obj: Record<string, unknown>,
 ): boolean {
   return reqs.every((r) => {
-    const v = r.path === 'metadata.name' ? obj.metadata.name : (obj.metadata.namespace ?? '');
+    const raw = jsonPath(obj, `.${r.path}`);
+    const v = raw === undefined || raw === null ? '' : String(raw);
     return r.op === '=' ? v === r.value : v !== r.value;
   });
 }
