@@ -70,6 +70,29 @@ describe('crds/botswarm.yaml', () => {
     expect(structuralProblems(version.schema.openAPIV3Schema, '')).toEqual([]);
   });
 
+  it('every default validates against its own schema (the API server rejects a CRD otherwise)', () => {
+    const bad: string[] = [];
+    const walk = (node: JsonSchema, path: string) => {
+      if ('default' in node) {
+        const causes = new StructuralSchema(node).validate(structuredClone(node.default));
+        if (causes.length > 0) bad.push(`${path}: ${causes.map((c) => c.message).join('; ')}`);
+      }
+      for (const [k, v] of Object.entries((node.properties ?? {}) as Record<string, JsonSchema>))
+        walk(v, `${path}.${k}`);
+      if (node.items) walk(node.items as JsonSchema, `${path}[]`);
+    };
+    walk(version.schema.openAPIV3Schema, '');
+    expect(bad).toEqual([]);
+  });
+
+  it('bounds every list and string a CEL rule reads (so the rules have a finite cost)', () => {
+    const spec = version.schema.openAPIV3Schema.properties.spec;
+    expect(spec.properties.behavior.properties.tagPool.maxItems).toBe(100);
+    expect(spec.properties.behavior.properties.tagPool.items.maxLength).toBe(50);
+    expect(spec.properties.target.properties.url.maxLength).toBe(2048);
+    expect(spec.properties.identity.properties.prefix.maxLength).toBe(40);
+  });
+
   it('has the status and scale subresources (selector path is a string)', () => {
     expect(version.subresources).toEqual({
       status: {},
