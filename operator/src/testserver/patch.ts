@@ -148,7 +148,11 @@ function removeDropped(live: Json, prev: Json, next: Json): Json {
 function applyMerge(live: Json, applied: Json): Json {
   if (!isMap(applied)) return structuredClone(applied);
   const out: Record<string, Json> = isMap(live) ? { ...live } : {};
-  for (const [k, v] of Object.entries(applied)) out[k] = applyMerge(out[k], v);
+  for (const [k, v] of Object.entries(applied)) {
+    // An explicit null in an apply configuration removes the field.
+    if (v === null) delete out[k];
+    else out[k] = applyMerge(out[k], v);
+  }
   return out;
 }
 
