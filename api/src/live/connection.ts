@@ -93,7 +93,15 @@ export class LiveConnection {
     if (fresh.length === 0) return;
     for (const subscription of subscriptions)
       if (event.id > subscription.position) subscription.position = event.id;
-    const frame = `{"type":"event","id":"${event.id}","event":"${event.type}","streams":${JSON.stringify(fresh)},"data":${event.json}}`;
+    const key = fresh.length === 1 ? fresh[0]! : fresh.join(' ');
+    event.frames ??= new Map();
+    let frame = event.frames.get(key);
+    if (!frame) {
+      frame = Buffer.from(
+        `{"type":"event","id":"${event.id}","event":"${event.type}","streams":${JSON.stringify(fresh)},"data":${event.json}}`,
+      );
+      event.frames.set(key, frame);
+    }
     if (this.#sendRaw(frame)) this.#observer.delivered(event);
   }
 
@@ -101,7 +109,7 @@ export class LiveConnection {
     this.#sendRaw(JSON.stringify(frame));
   }
 
-  #sendRaw(frame: string): boolean {
+  #sendRaw(frame: string | Buffer): boolean {
     if (this.#closed || this.socket.readyState !== this.socket.OPEN) return false;
     // A client that does not read lets the buffer grow: cut it off rather than hold its backlog in memory.
     if (this.socket.bufferedAmount + frame.length > this.#maxBufferedBytes) {
@@ -112,7 +120,8 @@ export class LiveConnection {
       setTimeout(() => this.socket.terminate(), 1_000).unref();
       return false;
     }
-    this.socket.send(frame);
+    // A shared, already encoded frame still goes out as text.
+    this.socket.send(frame, { binary: false });
     return true;
   }
 }

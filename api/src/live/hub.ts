@@ -61,6 +61,8 @@ export class LiveHub {
         }
       }
       for (const [connection, matching] of targets) connection.deliver(event, matching);
+      // The encoded frames served this dispatch; the event stays in the resume buffer without them.
+      event.frames = undefined;
     }
   }
 }

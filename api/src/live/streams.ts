@@ -10,6 +10,12 @@ export interface RoutedEvent {
   tags: string[];
   /** When the write committed (ms since epoch), for the commit-to-send latency. */
   committedAt: number;
+  /**
+   * The event's frames, encoded once per set of matching streams and shared by every connection that
+   * gets that set (most get `public` alone): fan-out then costs one send per connection, not one
+   * serialisation and UTF-8 encoding each.
+   */
+  frames?: Map<string, Buffer>;
 }
 
 export function streamsOf(event: Pick<RoutedEvent, 'author' | 'tags'>): StreamName[] {
