@@ -56,6 +56,8 @@ export const apiEnv = (extra: Record<string, string> = {}): Record<string, strin
   // The default level (the helper waits for the info line "Server listening at").
   LOG_LEVEL: 'info',
   NODE_ENV: 'production',
+  // e.g. --cpu-prof --cpu-prof-dir=.artifacts/bench/profiles, to profile the API under any scenario.
+  ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
   ...extra,
 });
 

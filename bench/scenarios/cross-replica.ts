@@ -47,7 +47,7 @@ export const crossReplica: Scenario = {
         const now = performance.now();
         local.sentAt.set(marker, now);
         remote.sentAt.set(marker, now);
-        pending.push(post(marker));
+        pending.push(post(marker).then(() => undefined));
       }
       await Promise.all(pending);
       const expected = perReplica * posts;
