@@ -9,6 +9,8 @@ export interface ScaleResult {
   operatorWrites: number;
   failedWrites: number;
   writesPerSwarm: number;
+  /** Time from a PATCH of a swarm's /scale to its Deployment carrying the new replicas (ms). */
+  scaleToDeployment: { samples: number; p50: number; max: number };
 }
 
 export async function runScale(n: number, workers = 16): Promise<ScaleResult> {
@@ -44,6 +46,7 @@ export async function runScale(n: number, workers = 16): Promise<ScaleResult> {
     );
     const allReadyMs = Date.now() - started;
     const writes = c.writesBy('flock-operator/');
+    const scaleToDeployment = await measureScaleChanges(c, Math.min(20, n));
     const operatorWrites = writes.filter((w) => w.code < 400).length;
     const failedWrites = writes.length - operatorWrites;
     return {
@@ -54,8 +57,46 @@ export async function runScale(n: number, workers = 16): Promise<ScaleResult> {
       operatorWrites,
       failedWrites,
       writesPerSwarm: operatorWrites / n,
+      scaleToDeployment,
     };
   } finally {
     await c.stop();
   }
+}
+
+/** Scales `count` swarms one at a time through /scale and times each until its Deployment follows. */
+async function measureScaleChanges(c: Cluster, count: number): Promise<ScaleResult['scaleToDeployment']> {
+  const server = c.server!;
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `swarm-${i}`;
+    const followed = new Promise<void>((resolve) => {
+      const off = server.onChange((e) => {
+        if (
+          e.resource === 'apps/deployments' &&
+          e.obj.metadata.name === `${name}-bots` &&
+          e.obj.spec.replicas === 3
+        ) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const started = performance.now();
+    const r = await fetch(`${server.url}/apis/flock.dev/v1alpha1/namespaces/scale/botswarms/${name}/scale`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ spec: { replicas: 3 } }),
+    });
+    if (r.status !== 200) throw new Error(`scale ${name}: HTTP ${r.status}`);
+    await followed;
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    samples: latencies.length,
+    p50: round(latencies[Math.floor(latencies.length / 2)] ?? 0),
+    max: round(latencies.at(-1) ?? 0),
+  };
 }
