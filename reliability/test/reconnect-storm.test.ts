@@ -11,7 +11,10 @@ const USERS = 4;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  cluster = await startCluster({ replicas: 1, env: { LIVE_MAX_CONNECTIONS_PER_USER: String(CLIENTS / USERS) } });
+  cluster = await startCluster({
+    replicas: 1,
+    env: { LIVE_MAX_CONNECTIONS_PER_USER: String(CLIENTS / USERS) },
+  });
 });
 afterAll(async () => {
   await cluster?.close();

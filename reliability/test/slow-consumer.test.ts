@@ -80,7 +80,9 @@ describe('slow consumers', () => {
 
     const stalled: WebSocket[] = [];
     for (let i = 0; i < STALLED; i += 20)
-      stalled.push(...(await Promise.all(Array.from({ length: 20 }, () => stalledClient(url, stalledUser.token)))));
+      stalled.push(
+        ...(await Promise.all(Array.from({ length: 20 }, () => stalledClient(url, stalledUser.token)))),
+      );
     let cutOff = 0;
     let checked = 0;
     peak = calibrated;
