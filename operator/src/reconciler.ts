@@ -171,6 +171,49 @@ function controllerUid(obj: KObject): string | undefined {
   return obj.metadata.ownerReferences?.find((o) => o.controller)?.uid;
 }
 
+/** What one reconcile pass has learnt and decided so far. */
+class Pass {
+  readonly obj: KObject;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string | undefined;
+  readonly generation: number;
+  readonly oldStatus: BotSwarmStatus;
+  readonly now: string;
+  conditions: Condition[];
+  readonly events: EventInput[] = [];
+  readonly conflicts: string[] = [];
+  readonly children: NonNullable<BotSwarmStatus['children']> = {};
+  writes = 0;
+
+  constructor(obj: KObject, now: string) {
+    this.obj = obj;
+    this.namespace = obj.metadata.namespace ?? 'default';
+    this.name = obj.metadata.name;
+    this.uid = obj.metadata.uid;
+    this.generation = obj.metadata.generation ?? 0;
+    this.oldStatus = (obj.status ?? {}) as BotSwarmStatus;
+    this.conditions = [...(this.oldStatus.conditions ?? [])];
+    this.now = now;
+  }
+
+  set(type: string, status: Condition['status'], reason: string, message: string) {
+    this.conditions = setCondition(
+      this.conditions,
+      { type, status, reason, message, observedGeneration: this.generation },
+      this.now,
+    );
+  }
+
+  normal(reason: string, message: string) {
+    this.events.push({ type: 'Normal', reason, message });
+  }
+
+  warn(reason: string, message: string) {
+    this.events.push({ type: 'Warning', reason, message });
+  }
+}
+
 export interface ReconcilerOptions {
   now?: () => Date;
   /** How soon to look again when monitoring CRDs are missing (they may be installed later). */
@@ -195,167 +238,181 @@ export class Reconciler {
     // Gone: the garbage collector removes the children through their ownerReferences.
     if (!obj || obj.metadata.deletionTimestamp) return { writes: 0 };
     const swarm = obj as unknown as BotSwarm;
-    const generation = obj.metadata.generation ?? 0;
-    const now = this.#now()
-      .toISOString()
-      .replace(/\.\d+Z$/, 'Z');
-    const oldStatus = (swarm.status ?? {}) as BotSwarmStatus;
-    let conditions = [...(oldStatus.conditions ?? [])];
-    let writes = 0;
-    const events: EventInput[] = [];
-    const cond = (type: string, status: Condition['status'], reason: string, message: string) => {
-      conditions = setCondition(
-        conditions,
-        { type, status, reason, message, observedGeneration: generation },
-        now,
-      );
-    };
+    const pass = new Pass(
+      obj,
+      this.#now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z'),
+    );
 
     const problems = validateSpec(swarm.spec);
     if (problems.length > 0) {
       const message = problems.join('; ');
-      cond(ConditionTypes.Ready, 'False', 'InvalidSpec', message);
-      cond(
+      pass.set(ConditionTypes.Ready, 'False', 'InvalidSpec', message);
+      pass.set(
         ConditionTypes.Progressing,
         'False',
         'InvalidSpec',
         'the spec must be fixed before anything rolls out',
       );
-      cond(ConditionTypes.Degraded, 'True', 'InvalidSpec', message);
-      if (getCondition(obj, ConditionTypes.Ready)?.reason !== 'InvalidSpec') {
-        events.push({ type: 'Warning', reason: 'InvalidSpec', message });
-      }
-      writes += await this.#writeStatus(
-        obj,
-        { ...oldStatus, observedGeneration: generation, conditions },
-        events,
-      );
-      return { writes, state: 'InvalidSpec' };
+      pass.set(ConditionTypes.Degraded, 'True', 'InvalidSpec', message);
+      if (getCondition(obj, ConditionTypes.Ready)?.reason !== 'InvalidSpec')
+        pass.warn('InvalidSpec', message);
+      await this.#writeStatus(pass, {
+        ...pass.oldStatus,
+        observedGeneration: pass.generation,
+        conditions: pass.conditions,
+      });
+      return { writes: pass.writes, state: 'InvalidSpec' };
     }
     const spec = resolveSpec(swarm.spec);
-    const want = desiredReplicas(spec);
-    const children: NonNullable<BotSwarmStatus['children']> = {};
-
-    // Deployment and Service.
     const deployment = buildDeployment(swarm, spec);
-    const service = buildService(swarm, spec);
+    const liveDeployment = await this.#applyWorkload(
+      pass,
+      deployment,
+      buildService(swarm, spec),
+      desiredReplicas(spec),
+    );
+    const requeueAfterMs = await this.#reconcileMonitoring(pass, buildMonitor(swarm, spec), spec);
+    const rollout = await this.#observeRollout(pass, liveDeployment, spec);
+
+    const ready = getCondition({ status: { conditions: pass.conditions } }, ConditionTypes.Ready);
+    const status: BotSwarmStatus = {
+      observedGeneration: pass.generation,
+      replicas: rollout.replicas,
+      readyReplicas: rollout.ready,
+      updatedReplicas: rollout.updated,
+      selector: selectorString(name),
+      bots: rollout.ready * spec.botsPerPod,
+      desiredBots: desiredReplicas(spec) * spec.botsPerPod,
+      templateHash: this.#templateHash(deployment),
+      children: pass.children,
+      conditions: pass.conditions,
+    };
+    await this.#writeStatus(pass, status);
+    return { writes: pass.writes, state: ready?.reason, ...(requeueAfterMs ? { requeueAfterMs } : {}) };
+  }
+
+  /** Applies the Deployment and Service where they differ; returns the Deployment as last seen. */
+  async #applyWorkload(
+    pass: Pass,
+    deployment: KObject,
+    service: KObject,
+    want: number,
+  ): Promise<KObject | undefined> {
+    const { namespace } = pass;
     let liveDeployment = await this.#reader.get('Deployment', namespace, deployment.metadata.name);
-    const conflicts: string[] = [];
     for (const desired of [deployment, service]) {
+      const name = desired.metadata.name;
       const live =
-        desired === deployment
-          ? liveDeployment
-          : await this.#reader.get('Service', namespace, desired.metadata.name);
-      const owner = live && controllerUid(live);
-      if (live && owner !== obj.metadata.uid) {
-        conflicts.push(
-          `${desired.kind} ${desired.metadata.name} exists and is not controlled by this BotSwarm`,
+        desired === deployment ? liveDeployment : await this.#reader.get('Service', namespace, name);
+      if (live && controllerUid(live) !== pass.uid) {
+        pass.conflicts.push(`${desired.kind} ${name} exists and is not controlled by this BotSwarm`);
+        continue;
+      }
+      if (!needsApply(desired, live)) continue;
+      const applied = await this.#writer.apply(desired);
+      pass.writes++;
+      if (desired === service) {
+        pass.normal(
+          live ? 'UpdatedService' : 'CreatedService',
+          `${live ? 'Updated' : 'Created'} Service ${name}`,
         );
         continue;
       }
-      if (needsApply(desired, live)) {
-        const applied = await this.#writer.apply(desired);
-        writes++;
-        if (desired === deployment) {
-          liveDeployment = applied;
-          const before = (live?.spec as { replicas?: number } | undefined)?.replicas;
-          if (!live)
-            events.push({
-              type: 'Normal',
-              reason: 'CreatedDeployment',
-              message: `Created Deployment ${desired.metadata.name} with ${want} replicas`,
-            });
-          else if (before !== want)
-            events.push({
-              type: 'Normal',
-              reason: 'Scaled',
-              message: `Scaled Deployment ${desired.metadata.name} from ${before ?? 0} to ${want} replicas`,
-            });
-          else
-            events.push({
-              type: 'Normal',
-              reason: 'UpdatedDeployment',
-              message: `Updated Deployment ${desired.metadata.name} (template ${this.#templateHash(desired)})`,
-            });
-        } else {
-          events.push({
-            type: 'Normal',
-            reason: live ? 'UpdatedService' : 'CreatedService',
-            message: `${live ? 'Updated' : 'Created'} Service ${desired.metadata.name}`,
-          });
-        }
-      }
+      liveDeployment = applied;
+      const before = (live?.spec as { replicas?: number } | undefined)?.replicas;
+      if (!live) pass.normal('CreatedDeployment', `Created Deployment ${name} with ${want} replicas`);
+      else if (before !== want)
+        pass.normal('Scaled', `Scaled Deployment ${name} from ${before ?? 0} to ${want} replicas`);
+      else
+        pass.normal(
+          'UpdatedDeployment',
+          `Updated Deployment ${name} (template ${this.#templateHash(desired)})`,
+        );
     }
-    children.deployment = deployment.metadata.name;
-    children.service = service.metadata.name;
+    pass.children.deployment = deployment.metadata.name;
+    pass.children.service = service.metadata.name;
+    return liveDeployment;
+  }
 
-    // Monitoring: never fatal.
-    const monitor = buildMonitor(swarm, spec);
-    let requeueAfterMs: number | undefined;
+  /** The ServiceMonitor/PodMonitor: never fatal. Returns a requeue delay while the CRDs are missing. */
+  async #reconcileMonitoring(
+    pass: Pass,
+    monitor: KObject | undefined,
+    spec: ResolvedBotSwarmSpec,
+  ): Promise<number | undefined> {
+    const { namespace } = pass;
     for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
       if (monitor?.kind === kind) continue;
       // Prune a monitor of the other kind (metrics.mode changed) if we own it. Status names the monitors
       // this swarm had, so swarms that never had one cost no extra reads.
       const had =
-        kind === 'ServiceMonitor' ? oldStatus.children?.serviceMonitor : oldStatus.children?.podMonitor;
-      if (had && (await this.#writer.hasKind(kind))) {
-        const stale = await this.#reader.get(kind, namespace, childName(name));
-        if (stale && controllerUid(stale) === obj.metadata.uid) {
-          await this.#writer.delete(kind, namespace, stale.metadata.name);
-          writes++;
-          events.push({
-            type: 'Normal',
-            reason: `Deleted${kind}`,
-            message: `Deleted ${kind} ${stale.metadata.name} (metrics.mode is ${spec.metrics.mode})`,
-          });
-        }
+        kind === 'ServiceMonitor'
+          ? pass.oldStatus.children?.serviceMonitor
+          : pass.oldStatus.children?.podMonitor;
+      if (!had || !(await this.#writer.hasKind(kind))) continue;
+      const stale = await this.#reader.get(kind, namespace, childName(pass.name));
+      if (stale && controllerUid(stale) === pass.uid) {
+        await this.#writer.delete(kind, namespace, stale.metadata.name);
+        pass.writes++;
+        pass.normal(
+          `Deleted${kind}`,
+          `Deleted ${kind} ${stale.metadata.name} (metrics.mode is ${spec.metrics.mode})`,
+        );
       }
     }
     if (!monitor) {
-      cond(ConditionTypes.MonitoringReady, 'True', 'Disabled', 'metrics.mode is None: no monitor is wanted');
-    } else if (!(await this.#writer.hasKind(monitor.kind))) {
-      cond(
+      pass.set(
+        ConditionTypes.MonitoringReady,
+        'True',
+        'Disabled',
+        'metrics.mode is None: no monitor is wanted',
+      );
+      return undefined;
+    }
+    const { kind, metadata } = monitor;
+    if (!(await this.#writer.hasKind(kind))) {
+      pass.set(
         ConditionTypes.MonitoringReady,
         'False',
         'PrometheusOperatorNotInstalled',
-        `the ${monitor.kind} CRD (monitoring.coreos.com/v1) is not installed; bots run without a monitor`,
+        `the ${kind} CRD (monitoring.coreos.com/v1) is not installed; bots run without a monitor`,
       );
-      if (getCondition(obj, ConditionTypes.MonitoringReady)?.reason !== 'PrometheusOperatorNotInstalled') {
-        events.push({
-          type: 'Warning',
-          reason: 'PrometheusOperatorNotInstalled',
-          message: `${monitor.kind} CRD not installed`,
-        });
+      if (
+        getCondition(pass.obj, ConditionTypes.MonitoringReady)?.reason !== 'PrometheusOperatorNotInstalled'
+      ) {
+        pass.warn('PrometheusOperatorNotInstalled', `${kind} CRD not installed`);
       }
-      requeueAfterMs = this.#monitoringRetryMs;
-    } else {
-      const live = await this.#reader.get(monitor.kind, namespace, monitor.metadata.name);
-      if (live && controllerUid(live) !== obj.metadata.uid) {
-        conflicts.push(
-          `${monitor.kind} ${monitor.metadata.name} exists and is not controlled by this BotSwarm`,
-        );
-      } else {
-        if (needsApply(monitor, live)) {
-          await this.#writer.apply(monitor);
-          writes++;
-          events.push({
-            type: 'Normal',
-            reason: live ? `Updated${monitor.kind}` : `Created${monitor.kind}`,
-            message: `${live ? 'Updated' : 'Created'} ${monitor.kind} ${monitor.metadata.name}`,
-          });
-        }
-        cond(
-          ConditionTypes.MonitoringReady,
-          'True',
-          `${monitor.kind}Ready`,
-          `${monitor.kind} ${monitor.metadata.name} selects the bot pods`,
-        );
-        if (monitor.kind === 'ServiceMonitor') children.serviceMonitor = monitor.metadata.name;
-        else children.podMonitor = monitor.metadata.name;
-      }
+      return this.#monitoringRetryMs;
     }
+    const live = await this.#reader.get(kind, namespace, metadata.name);
+    if (live && controllerUid(live) !== pass.uid) {
+      pass.conflicts.push(`${kind} ${metadata.name} exists and is not controlled by this BotSwarm`);
+      return undefined;
+    }
+    if (needsApply(monitor, live)) {
+      await this.#writer.apply(monitor);
+      pass.writes++;
+      pass.normal(
+        live ? `Updated${kind}` : `Created${kind}`,
+        `${live ? 'Updated' : 'Created'} ${kind} ${metadata.name}`,
+      );
+    }
+    pass.set(
+      ConditionTypes.MonitoringReady,
+      'True',
+      `${kind}Ready`,
+      `${kind} ${metadata.name} selects the bot pods`,
+    );
+    if (kind === 'ServiceMonitor') pass.children.serviceMonitor = metadata.name;
+    else pass.children.podMonitor = metadata.name;
+    return undefined;
+  }
 
-    // Observe the rollout.
+  /** Reads the Deployment's rollout and the pods, and sets Degraded, Ready and Progressing. */
+  async #observeRollout(pass: Pass, liveDeployment: KObject | undefined, spec: ResolvedBotSwarmSpec) {
+    const want = desiredReplicas(spec);
     const ds = (liveDeployment?.status ?? {}) as Record<string, unknown>;
     const num = (k: string) => (typeof ds[k] === 'number' ? (ds[k] as number) : 0);
     const depGeneration = liveDeployment?.metadata.generation ?? 0;
@@ -364,67 +421,64 @@ export class Reconciler {
     const ready = num('readyReplicas');
     const updated = num('updatedReplicas');
     const rolledOut = observed && updated === want && replicas === want && ready === want;
-    const pods = await this.#reader.list('Pod', namespace, selectorLabels(name));
-    const failure = podFailure(pods);
+    const failure = podFailure(await this.#reader.list('Pod', pass.namespace, selectorLabels(pass.name)));
     const deadline = ((ds.conditions ?? []) as Array<{ type: string; status: string; reason?: string }>).find(
       (c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
     );
 
-    if (conflicts.length > 0) {
-      cond(ConditionTypes.Degraded, 'True', 'ChildConflict', conflicts.join('; '));
+    if (pass.conflicts.length > 0) {
+      pass.set(ConditionTypes.Degraded, 'True', 'ChildConflict', pass.conflicts.join('; '));
     } else if (failure) {
-      cond(
+      const detail = failure.message ? `: ${failure.message}` : '';
+      pass.set(
         ConditionTypes.Degraded,
         'True',
         failure.reason,
-        `${failure.pods} pod(s) failing with ${failure.reason}${failure.message ? `: ${failure.message}` : ''}`,
+        `${failure.pods} pod(s) failing with ${failure.reason}${detail}`,
       );
     } else if (deadline) {
-      cond(
-        ConditionTypes.Degraded,
-        'True',
-        'ProgressDeadlineExceeded',
-        `Deployment ${children.deployment} exceeded its progress deadline`,
-      );
+      const message = `Deployment ${pass.children.deployment} exceeded its progress deadline`;
+      pass.set(ConditionTypes.Degraded, 'True', 'ProgressDeadlineExceeded', message);
     } else {
-      cond(ConditionTypes.Degraded, 'False', 'AsExpected', 'no failures observed');
+      pass.set(ConditionTypes.Degraded, 'False', 'AsExpected', 'no failures observed');
     }
-    const degraded = getCondition({ status: { conditions } }, ConditionTypes.Degraded);
+    const degraded = getCondition({ status: { conditions: pass.conditions } }, ConditionTypes.Degraded);
+    const isDegraded = degraded?.status === 'True';
     if (spec.suspend) {
-      cond(
+      const left = `${replicas} pod(s) left`;
+      pass.set(
         ConditionTypes.Ready,
         'False',
         'Suspended',
-        rolledOut ? 'the swarm is suspended: 0 bots' : `suspended: scaling down, ${replicas} pod(s) left`,
+        rolledOut ? 'the swarm is suspended: 0 bots' : `suspended: scaling down, ${left}`,
       );
-      cond(
+      pass.set(
         ConditionTypes.Progressing,
         rolledOut ? 'False' : 'True',
         rolledOut ? 'Suspended' : 'ScalingDown',
-        rolledOut ? 'suspended' : `${replicas} pod(s) left`,
+        rolledOut ? 'suspended' : left,
       );
-    } else if (rolledOut && degraded?.status !== 'True') {
-      cond(
+    } else if (rolledOut && !isDegraded) {
+      pass.set(
         ConditionTypes.Ready,
         'True',
         'AllReplicasReady',
         `${ready}/${want} bot pods ready (${ready * spec.botsPerPod} bots)`,
       );
-      cond(
+      pass.set(
         ConditionTypes.Progressing,
         'False',
         'RolloutComplete',
-        `Deployment ${children.deployment} is up to date`,
+        `Deployment ${pass.children.deployment} is up to date`,
       );
     } else {
-      const reason =
-        degraded?.status === 'True'
-          ? (degraded.reason ?? 'Degraded')
-          : observed && updated === want
-            ? 'ReplicasNotReady'
-            : 'RollingOut';
-      cond(ConditionTypes.Ready, 'False', reason, `${ready}/${want} bot pods ready`);
-      cond(
+      const reason = isDegraded
+        ? (degraded.reason ?? 'Degraded')
+        : observed && updated === want
+          ? 'ReplicasNotReady'
+          : 'RollingOut';
+      pass.set(ConditionTypes.Ready, 'False', reason, `${ready}/${want} bot pods ready`);
+      pass.set(
         ConditionTypes.Progressing,
         rolledOut ? 'False' : 'True',
         rolledOut ? 'RolloutComplete' : 'RollingOut',
@@ -432,32 +486,15 @@ export class Reconciler {
       );
     }
 
-    const oldReady = getCondition(obj, ConditionTypes.Ready);
-    const newReady = getCondition({ status: { conditions } }, ConditionTypes.Ready);
-    if (
-      degraded?.status === 'True' &&
-      getCondition(obj, ConditionTypes.Degraded)?.reason !== degraded.reason
-    ) {
-      events.push({ type: 'Warning', reason: degraded.reason, message: degraded.message });
+    // Events for transitions only, so a steady state records nothing.
+    if (isDegraded && getCondition(pass.obj, ConditionTypes.Degraded)?.reason !== degraded.reason) {
+      pass.warn(degraded.reason, degraded.message);
     }
-    if (newReady?.status === 'True' && oldReady?.status !== 'True') {
-      events.push({ type: 'Normal', reason: 'SwarmReady', message: newReady.message });
+    const nowReady = getCondition({ status: { conditions: pass.conditions } }, ConditionTypes.Ready);
+    if (nowReady?.status === 'True' && getCondition(pass.obj, ConditionTypes.Ready)?.status !== 'True') {
+      pass.normal('SwarmReady', nowReady.message);
     }
-
-    const status: BotSwarmStatus = {
-      observedGeneration: generation,
-      replicas,
-      readyReplicas: ready,
-      updatedReplicas: updated,
-      selector: selectorString(name),
-      bots: ready * spec.botsPerPod,
-      desiredBots: want * spec.botsPerPod,
-      templateHash: this.#templateHash(deployment),
-      children,
-      conditions,
-    };
-    writes += await this.#writeStatus(obj, status, events);
-    return { writes, state: newReady?.reason, ...(requeueAfterMs ? { requeueAfterMs } : {}) };
+    return { replicas, ready, updated };
   }
 
   #templateHash(deployment: KObject): string {
@@ -465,15 +502,13 @@ export class Reconciler {
     return spec.template.metadata.annotations[TEMPLATE_HASH_ANNOTATION] ?? '';
   }
 
-  async #writeStatus(obj: KObject, status: BotSwarmStatus, events: EventInput[]): Promise<number> {
-    let writes = 0;
-    if (canonicalJson(obj.status ?? {}) !== canonicalJson(status)) {
-      await this.#writer.updateStatus({ ...obj, status });
-      writes++;
+  async #writeStatus(pass: Pass, status: BotSwarmStatus): Promise<void> {
+    if (canonicalJson(pass.obj.status ?? {}) !== canonicalJson(status)) {
+      await this.#writer.updateStatus({ ...pass.obj, status });
+      pass.writes++;
     }
     // Events are best effort: a failed event never fails a reconcile.
-    for (const e of events) await this.#writer.event(obj, e).catch(() => undefined);
-    return writes;
+    for (const e of pass.events) await this.#writer.event(pass.obj, e).catch(() => undefined);
   }
 }
 
