@@ -117,8 +117,12 @@ export async function runSetScenario(options: SetRunOptions): Promise<SetRunRepo
       await sleep(Math.max(0, options.faultEveryMs / 2 - (performance.now() - faultAt)));
     }
     await writers.stop();
-    const agentTotals = agent ? (await agent.terminate(), agent.totals()) : {};
-    agent = undefined;
+    let agentTotals: Record<string, number> = {};
+    if (agent) {
+      await agent.terminate();
+      agentTotals = agent.totals();
+      agent = undefined;
+    }
 
     const stored = await storedMessages(cluster.db, prefix);
     const writes = compareWrites(writers.acked, stored);

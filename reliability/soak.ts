@@ -1,0 +1,103 @@
+// `npm run soak [-- --minutes 30]`: one API process on PostgreSQL at 70% of its sustainable rate (a mix of
+// feed reads and posts, open loop) with a live subscriber, for --minutes. Pass: the resident memory at the
+// end is within 10% of where it stood after warm-up, no window of 30 s has more than 1% errors, and the
+// subscriber received every message. Bounded, 127.0.0.1 only; prints a JSON report, exits 1 on failure.
+import { parseArgs } from 'node:util';
+import { register, sleep, startCluster, storedMessages } from './lib/cluster.ts';
+import { closedLoopRate, openLoop, percentile, type RequestSpec } from './lib/open-loop.ts';
+import { awaitDelivery, Subscriber } from './lib/subscribers.ts';
+
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
+const minutes = Number(values.minutes);
+if (!(minutes > 0 && minutes <= 240)) throw new Error('--minutes must be in (0, 240]');
+const log = (line: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+const cluster = await startCluster({ replicas: 1 });
+let failed = true;
+try {
+  const [url] = cluster.urls() as [string];
+  const writer = await register(url, 'soak');
+  const reader = new Subscriber({ targets: () => [url], token: (await register(url, 'reader')).token });
+  await reader.start();
+  const prefix = `soak-${Date.now()}`;
+  let n = 0;
+  const post: RequestSpec = {
+    method: 'POST',
+    path: '/api/messages',
+    headers: { authorization: `Bearer ${writer.token}` },
+    body: () => JSON.stringify({ content: `${prefix} ${n++} #soak` }),
+  };
+  const read: RequestSpec = { path: '/api/messages?limit=20' };
+  const byTag: RequestSpec = { path: '/api/messages?tag=soak&limit=20' };
+  // Four reads to one post.
+  const specs = [read, read, byTag, read, post];
+  await closedLoopRate(url, specs, { seconds: 3, connections: 16 });
+  const sustainable = await closedLoopRate(url, specs, { seconds: 10, connections: 16 });
+  const rate = 0.7 * sustainable;
+  log(`sustainable ${Math.round(sustainable)}/s; soaking at ${Math.round(rate)}/s for ${minutes} min`);
+
+  const rss: { at: number; bytes: number }[] = [];
+  let sampling = true;
+  const started = performance.now();
+  const sampler = (async () => {
+    while (sampling) {
+      rss.push({ at: (performance.now() - started) / 1000, bytes: cluster.rssBytes(0) });
+      if (rss.length % 6 === 0)
+        log(`${Math.round(rss.at(-1)!.at)} s: RSS ${Math.round(rss.at(-1)!.bytes / 2 ** 20)} MiB`);
+      await sleep(10_000);
+    }
+  })();
+  const postsBefore = n;
+  const run = await openLoop(url, specs, { rate, seconds: minutes * 60, timeoutMs: 10_000 });
+  sampling = false;
+  await sampler;
+
+  // Memory: median of the samples in the second tenth of the run (after warm-up) against the last tenth.
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const total = minutes * 60;
+  const early = median(rss.filter((s) => s.at >= total * 0.1 && s.at < total * 0.2).map((s) => s.bytes));
+  const late = median(rss.filter((s) => s.at >= total * 0.9).map((s) => s.bytes));
+  const growth = early > 0 ? late / early - 1 : Number.NaN;
+  // Errors per 30 s window.
+  const windows: number[] = [];
+  for (let i = 0; i < run.perSecond.length; i += 30) {
+    const slice = run.perSecond.slice(i, i + 30);
+    const good = slice.reduce((sum, [g]) => sum + g, 0);
+    const bad = slice.reduce((sum, [, b]) => sum + b, 0);
+    if (good + bad > 0) windows.push(bad / (good + bad));
+  }
+  const worstWindow = Math.max(0, ...windows);
+  const ids = [...(await storedMessages(cluster.db, prefix)).values()].flat();
+  const delivery = await awaitDelivery([reader], ids, 30_000);
+  reader.stop();
+  const report = {
+    scenario: 'soak',
+    minutes,
+    sustainable: Math.round(sustainable),
+    rate: Math.round(rate),
+    sent: run.sent,
+    statuses: Object.fromEntries(run.byStatus),
+    p50Ms: Math.round(percentile(run.latencies, 50)),
+    p99Ms: Math.round(percentile(run.latencies, 99)),
+    posts: n - postsBefore,
+    rssEarlyMiB: Math.round(early / 2 ** 20),
+    rssLateMiB: Math.round(late / 2 ** 20),
+    rssPeakMiB: Math.round(Math.max(...rss.map((s) => s.bytes)) / 2 ** 20),
+    memoryGrowth: Math.round(growth * 1000) / 1000,
+    worstErrorWindow: Math.round(worstWindow * 10_000) / 10_000,
+    subscriberMissing: delivery.missing[0],
+    crashes: cluster.replicas[0]!.crashes.length,
+  };
+  console.log(JSON.stringify(report));
+  const checks: [boolean, string][] = [
+    [growth <= 0.1, `memory growth ${(growth * 100).toFixed(1)}% <= 10%`],
+    [worstWindow <= 0.01, `worst 30 s error rate ${(worstWindow * 100).toFixed(2)}% <= 1%`],
+    [delivery.missing[0] === 0, 'the subscriber received every message'],
+    [report.crashes === 0, 'no crash'],
+  ];
+  for (const [ok, what] of checks) log(`${ok ? 'pass' : 'FAIL'}: ${what}`);
+  failed = checks.some(([ok]) => !ok);
+} finally {
+  await cluster.close();
+}
+process.exit(failed ? 1 : 0);
