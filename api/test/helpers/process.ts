@@ -1,20 +1,35 @@
-// Runs the real API process (src/server.ts) the way a container or `npm start` does.
+// Runs real Node processes for tests the way a container or `npm start` does: the API here, and (through
+// `spawnNodeProcess`) any other entry point, such as the bot agent.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-export interface ApiProcess {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** performance.now() at exit. */
+  at: number;
 }
 
-const serverEntry = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+export interface NodeProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<Exit>;
+}
 
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [serverEntry], {
-    env: { ...process.env, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
+/**
+ * Starts `node <entry>` with extra environment, collecting its output, and waits until `ready` finds
+ * what it needs in that output; kills the process and throws with the output when it never does.
+ */
+export async function spawnNodeProcess<T>(
+  what: string,
+  entry: string,
+  env: Record<string, string>,
+  ready: (output: string) => T | undefined,
+  timeoutMs = 30_000,
+): Promise<NodeProcess & { ready: T }> {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -29,13 +44,29 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
     signal: signal as NodeJS.Signals | null,
     at: performance.now(),
   }));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const match = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-    if (match?.[1]) return { child, url: match[1], output: () => output, exited };
+    const found = ready(output);
+    if (found !== undefined) return { child, output: () => output, exited, ready: found };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`the API did not start:\n${output}`);
+  throw new Error(`${what} did not start:\n${output}`);
+}
+
+export interface ApiProcess extends NodeProcess {
+  url: string;
+}
+
+const serverEntry = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+
+export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+  const started = await spawnNodeProcess(
+    'the API',
+    serverEntry,
+    { PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
+    (output) => /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1],
+  );
+  return { child: started.child, output: started.output, exited: started.exited, url: started.ready };
 }

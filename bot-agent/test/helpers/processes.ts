@@ -1,12 +1,12 @@
 // Real processes for the acceptance tests: the API (api/test/helpers, on a fresh PostgreSQL database)
 // and the bot agent exactly as a pod runs it (`node src/main.ts` with environment variables).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
+import { type ApiProcess, spawnNodeProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
 
 export const JWT_SECRET = 'bot-agent-test-secret-that-is-long-enough!';
 
@@ -80,56 +80,37 @@ export interface AgentProcess {
 }
 
 export async function startAgentProcess(env: Record<string, string>): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [agentEntry], {
-    env: { ...process.env, METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-    at: performance.now(),
-  }));
-  const lines = () =>
+  const parse = (output: string) =>
     output
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const started = lines().find((line) => line.msg === 'bot agent started');
-    if (started) {
-      const metricsUrl = String(started.metrics).replace('/metrics', '');
-      return {
-        child,
-        metricsUrl,
-        output: () => output,
-        lines,
-        exited,
-        async terminate() {
-          const sent = performance.now();
-          child.kill('SIGTERM');
-          const exit = await exited;
-          return { code: exit.code, signal: exit.signal, ms: exit.at - sent };
-        },
-        totals() {
-          const stopped = lines().find((line) => line.msg === 'stopped');
-          if (!stopped) throw new Error(`the agent did not log its totals:\n${output}`);
-          return stopped.totals as Record<string, number>;
-        },
-      };
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the agent did not start:\n${output}`);
+  const { child, output, exited, ready } = await spawnNodeProcess(
+    'the agent',
+    agentEntry,
+    { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    (text) => parse(text).find((line) => line.msg === 'bot agent started'),
+    15_000,
+  );
+  const lines = () => parse(output());
+  return {
+    child,
+    metricsUrl: String(ready.metrics).replace('/metrics', ''),
+    output,
+    lines,
+    exited,
+    async terminate() {
+      const sent = performance.now();
+      child.kill('SIGTERM');
+      const exit = await exited;
+      return { code: exit.code, signal: exit.signal, ms: exit.at - sent };
+    },
+    totals() {
+      const stopped = lines().find((line) => line.msg === 'stopped');
+      if (!stopped) throw new Error(`the agent did not log its totals:\n${output()}`);
+      return stopped.totals as Record<string, number>;
+    },
+  };
 }
 
 /** One sample of a Prometheus text exposition: `name{a="b"} value`. */
