@@ -349,9 +349,6 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       ...crdDoc.metadata,
       labels: { ...crdDoc.metadata.labels, 'app.kubernetes.io/part-of': 'flock' },
     });
-    expect(readFileSync(`${REPO}manifests/base/botswarm-crd.yaml`, 'utf8')).toBe(
-      readFileSync(`${REPO}crds/botswarm.yaml`, 'utf8'),
-    );
     const dashboards = find(objs(), 'ConfigMap', 'flock-dashboards')!;
     expect(dashboards.metadata.labels?.grafana_dashboard).toBe('1');
     expect(Object.keys(dashboards.data).sort()).toEqual([
