@@ -72,6 +72,20 @@ export class LiveConnection {
     return this.#subscriptions.delete(stream);
   }
 
+  /** The common case, without allocations: a live event that matches one of this connection's streams. */
+  deliverOne(event: RoutedEvent, stream: StreamName): void {
+    const subscription = this.#subscriptions.get(stream);
+    if (!subscription) return;
+    if (subscription.held) {
+      subscription.held.push(event);
+      return;
+    }
+    if (event.id <= subscription.position) return;
+    subscription.position = event.id;
+    const frame = event.frames?.get(stream) ?? frameOf(event, [stream]);
+    if (this.#sendRaw(frame)) this.#observer.delivered(event);
+  }
+
   /** A live event whose streams include some of this connection's subscriptions. */
   deliver(event: RoutedEvent, matching: StreamName[]): void {
     const live: StreamName[] = [];
@@ -93,15 +107,7 @@ export class LiveConnection {
     if (fresh.length === 0) return;
     for (const subscription of subscriptions)
       if (event.id > subscription.position) subscription.position = event.id;
-    const key = fresh.length === 1 ? fresh[0]! : fresh.join(' ');
-    event.frames ??= new Map();
-    let frame = event.frames.get(key);
-    if (!frame) {
-      frame = Buffer.from(
-        `{"type":"event","id":"${event.id}","event":"${event.type}","streams":${JSON.stringify(fresh)},"data":${event.json}}`,
-      );
-      event.frames.set(key, frame);
-    }
+    const frame = frameOf(event, fresh);
     if (this.#sendRaw(frame)) this.#observer.delivered(event);
   }
 
@@ -124,4 +130,21 @@ export class LiveConnection {
     this.socket.send(frame, { binary: false });
     return true;
   }
+}
+
+/**
+ * The event's frame for a set of streams, encoded once and shared by every connection that gets that set
+ * (most get `public` alone): fan-out then costs one send per connection, not a serialisation each.
+ */
+function frameOf(event: RoutedEvent, streams: StreamName[]): Buffer {
+  const key = streams.length === 1 ? streams[0]! : streams.join(' ');
+  event.frames ??= new Map();
+  let frame = event.frames.get(key);
+  if (!frame) {
+    frame = Buffer.from(
+      `{"type":"event","id":"${event.id}","event":"${event.type}","streams":${JSON.stringify(streams)},"data":${event.json}}`,
+    );
+    event.frames.set(key, frame);
+  }
+  return frame;
 }

@@ -49,6 +49,23 @@ export class LiveHub {
   dispatch(events: RoutedEvent[]): void {
     for (const event of events) {
       const streams = streamsOf(event);
+      // Most events match one subscribed stream (`public` alone on a quiet tag): no grouping needed.
+      let only: Set<LiveConnection> | undefined;
+      let onlyStream: StreamName | undefined;
+      let matched = 0;
+      for (const stream of streams) {
+        const set = this.#byStream.get(stream);
+        if (set) {
+          matched++;
+          only = set;
+          onlyStream = stream;
+        }
+      }
+      if (matched === 1) {
+        for (const connection of only!) connection.deliverOne(event, onlyStream!);
+        event.frames = undefined;
+        continue;
+      }
       // Group the matching streams by connection, so a connection gets the event once per delivery.
       const targets = new Map<LiveConnection, StreamName[]>();
       for (const stream of streams) {
