@@ -22,7 +22,7 @@ export const feedRead: Scenario = {
     const details: Record<string, unknown> = { messages: messageCount };
     const timing = quick
       ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
-      : { seconds: 5, warmupSeconds: 3, rounds: 3, connections: 16 };
+      : { seconds: 4, warmupSeconds: 3, rounds: 5, connections: 16 };
     try {
       for (const [label, query] of [
         ['all', '?limit=20'],

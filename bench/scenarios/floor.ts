@@ -15,7 +15,7 @@ export const floor: Scenario = {
         { flock: { url: flock.url, path: '/healthz' }, baseline: { url: bare.url, path: '/' } },
         quick
           ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
-          : { seconds: 5, warmupSeconds: 3, rounds: 3, connections: 32 },
+          : { seconds: 3, warmupSeconds: 3, rounds: 5, connections: 32 },
       );
       const f = summarise(runs.flock.map((r) => r.rps));
       const b = summarise(runs.baseline.map((r) => r.rps));

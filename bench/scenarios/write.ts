@@ -17,7 +17,7 @@ export const write: Scenario = {
     const raw = await startBareServer('raw-pg', { DATABASE_URL: flock.database.url });
     const timing = quick
       ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
-      : { seconds: 5, warmupSeconds: 2, rounds: 3, connections: 16 };
+      : { seconds: 4, warmupSeconds: 2, rounds: 5, connections: 16 };
     const rows: Row[] = [];
     const details: Record<string, unknown> = {};
     try {
