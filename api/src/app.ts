@@ -60,6 +60,12 @@ export async function buildApp(deps: AppDependencies) {
 
   app.decorate('config', config);
   app.decorate('lifecycle', { migrated: true, shuttingDown: false } satisfies Lifecycle);
+  // Once shutting down, every response closes its connection: a keep-alive socket left idle after an
+  // in-flight request finishes would hold the server's close (and the process) until the grace period
+  // ends, and the client is better off reconnecting to another replica anyway.
+  app.addHook('onSend', async (_request, reply) => {
+    if (app.lifecycle.shuttingDown) reply.header('connection', 'close');
+  });
 
   await app.register(errors);
   await app.register(database, { orm: deps.orm });
@@ -67,6 +73,7 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(security, {
     corsOrigins: config.corsOrigins,
     maxEventLoopDelayMs: config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+    maxDbWaiting: config.OVERLOAD_MAX_DB_WAITING,
   });
   await app.register(docs);
   await app.register(auth, { tokens: deps.tokens });

@@ -57,6 +57,12 @@ export const ConfigSchema = Type.Object({
     default: 1000,
     description: 'Shed requests with 503 + Retry-After while the event loop lags more than this',
   }),
+  OVERLOAD_MAX_DB_WAITING: Type.Integer({
+    minimum: 1,
+    default: 50,
+    description:
+      'Shed requests with 503 + Retry-After while more than this many wait for a database connection',
+  }),
   CORS_ORIGINS: Type.String({
     default: '',
     description: 'Comma-separated origins allowed by CORS (empty: same-origin only)',

@@ -74,7 +74,11 @@ describe('PostgreSQL restart under load', () => {
     // During the outage: 503s, fast (bounded by the acquire timeout, not a TCP timeout); nothing else.
     const during = writers.outcomes.filter((o) => o.ended > cutAt + 200 && o.started < backAt);
     expect(during.length).toBeGreaterThan(5);
-    expect(new Set(during.filter((o) => o.started > cutAt).map((o) => o.status))).toEqual(new Set([503]));
+    // Requests begun and ended inside the outage fail with 503; one that waited for a connection across
+    // the return may succeed, which is the point.
+    expect(new Set(during.filter((o) => o.started > cutAt && o.ended < backAt).map((o) => o.status))).toEqual(
+      new Set([503]),
+    );
     expect(during.filter((o) => o.status !== 201 && o.status !== 503)).toEqual([]);
     const slowest = Math.max(...during.map((o) => o.ended - o.started));
     expect(slowest).toBeLessThan(ACQUIRE_TIMEOUT_MS + 2_000);

@@ -5,13 +5,16 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Pool } from 'pg';
 import { ApiError } from '../domain/api-error.ts';
 import { errorBody } from './errors.ts';
 
 export interface SecurityOptions {
   corsOrigins: string[];
-  /** Requests are shed with 503 + Retry-After while the event loop lags more than this. */
+  /** Requests are shed with 503 + Retry-After while the event loop lags more than this… */
   maxEventLoopDelayMs: number;
+  /** …or while more requests than this wait for a database connection. */
+  maxDbWaiting: number;
 }
 
 export default fp(
@@ -46,10 +49,17 @@ export default fp(
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, 'RATE_LIMITED', `Too many requests, retry in ${Math.ceil(context.ttl / 1000)} s`),
     });
-    // Shed on event-loop delay only: a busy loop (high utilisation) that still answers quickly is not
-    // overloaded, and shedding it would turn load into errors.
+    // Shed on two signals, sampled every 100 ms. Event-loop delay: the process itself is behind (a busy
+    // loop that still answers quickly is not overloaded, so utilisation is not a signal). The database
+    // pool's wait queue: requests are queueing for connections — under a write-heavy overload this is
+    // where the backlog builds, long before the event loop notices, and shedding there keeps the
+    // answers that are given fast.
+    const pool = (await app.orm.em.getConnection().getNativeClient()) as Pool;
     await app.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
+      sampleInterval: 100,
+      healthCheck: async () => pool.waitingCount <= options.maxDbWaiting,
+      healthCheckInterval: 100,
       retryAfter: 2,
       pressureHandler: (_request, reply, type, value) => {
         reply
@@ -59,7 +69,7 @@ export default fp(
       },
     });
   },
-  { name: 'security' },
+  { name: 'security', dependencies: ['database'] },
 );
 
 /** The headers @fastify/helmet sets with `options`, read from one request to a throwaway instance. */
