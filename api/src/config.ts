@@ -59,9 +59,9 @@ export const ConfigSchema = Type.Object({
   }),
   OVERLOAD_MAX_DB_WAITING: Type.Integer({
     minimum: 1,
-    default: 50,
+    default: 100,
     description:
-      'Shed requests with 503 + Retry-After while more than this many wait for a database connection',
+      'Shed requests with 503 + Retry-After while more than this many have waited for a database connection for 0.5 s',
   }),
   CORS_ORIGINS: Type.String({
     default: '',

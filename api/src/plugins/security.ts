@@ -55,10 +55,17 @@ export default fp(
     // where the backlog builds, long before the event loop notices, and shedding there keeps the
     // answers that are given fast.
     const pool = (await app.orm.em.getConnection().getNativeClient()) as Pool;
+    // A burst that the pool clears in a moment is not overload: only a queue that stays long for half a
+    // second (five samples in a row) is.
+    let longQueueSamples = 0;
+    const databaseKeepsUp = async () => {
+      longQueueSamples = pool.waitingCount > options.maxDbWaiting ? longQueueSamples + 1 : 0;
+      return longQueueSamples < 5;
+    };
     await app.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
       sampleInterval: 100,
-      healthCheck: async () => pool.waitingCount <= options.maxDbWaiting,
+      healthCheck: databaseKeepsUp,
       healthCheckInterval: 100,
       retryAfter: 2,
       pressureHandler: (_request, reply, type, value) => {
