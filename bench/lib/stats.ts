@@ -67,3 +67,17 @@ export interface Scenario {
   title: string;
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
+
+/**
+ * Flock ÷ baseline per alternating round, then the median of those ratios and their spread: each round's
+ * pair ran back to back, so a burst of load from elsewhere on the machine mostly cancels out.
+ */
+export function pairedRatio(flock: number[], baseline: number[]) {
+  const ratios = flock.map((value, index) => value / baseline[index]!);
+  const m = median(ratios);
+  return {
+    ratio: round(m),
+    spreadPct: round(((Math.max(...ratios) - Math.min(...ratios)) / m) * 100, 1),
+    ratios: ratios.map((value) => round(value, 3)),
+  };
+}

@@ -1,7 +1,7 @@
 // The framework floor: Flock's /healthz (every plugin and hook, no database) against bare node:http.
 import { startBareServer, startFlock } from '../lib/common.ts';
 import { alternate } from '../lib/load.ts';
-import { round, type Scenario, summarise } from '../lib/stats.ts';
+import { pairedRatio, type Scenario, summarise } from '../lib/stats.ts';
 
 export const floor: Scenario = {
   name: 'floor',
@@ -19,7 +19,11 @@ export const floor: Scenario = {
       );
       const f = summarise(runs.flock.map((r) => r.rps));
       const b = summarise(runs.baseline.map((r) => r.rps));
-      const ratio = round(f.median / b.median);
+      const paired = pairedRatio(
+        runs.flock.map((r) => r.rps),
+        runs.baseline.map((r) => r.rps),
+      );
+      const ratio = paired.ratio;
       return {
         rows: [
           {
@@ -30,10 +34,10 @@ export const floor: Scenario = {
             ratio,
             target: '≥ 0.90×',
             met: ratio >= 0.9,
-            spreadPct: Math.max(f.spreadPct, b.spreadPct),
+            spreadPct: paired.spreadPct,
           },
         ],
-        details: { flock: f, baseline: b, runs },
+        details: { flock: f, baseline: b, paired, runs },
       };
     } finally {
       await bare.stop();
