@@ -42,15 +42,18 @@ app.get('/api/messages', async (request) => {
   const query = request.query as { tag?: string; limit?: string };
   const limit = Number(query.limit ?? 20);
   const params: unknown[] = [userOf(request.headers)];
+  let from = 'messages m join users u on u.id = m.user_id';
   let where = '';
+  let key = 'm.id';
   if (query.tag) {
     params.push(query.tag);
-    where = `where m.id in (select mt.message_id from message_tags mt join tags t on t.id = mt.tag_id where t.name = $2)`;
+    from = 'message_tags mt join messages m on m.id = mt.message_id join users u on u.id = m.user_id';
+    where = 'where mt.tag_id = (select id from tags where name = $2)';
+    key = 'mt.message_id';
   }
   params.push(limit + 1);
   const { rows } = await pool.query<MessageRow>(
-    `select ${COLUMNS} from messages m join users u on u.id = m.user_id ${where}
-     order by m.id desc limit $${params.length}`,
+    `select ${COLUMNS} from ${from} ${where} order by ${key} desc limit $${params.length}`,
     params,
   );
   const more = rows.length > limit;
