@@ -56,6 +56,9 @@ export async function buildApp(deps: AppDependencies) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     // Tokens travel in headers only; never log them.
     requestIdHeader: false,
+    // Two log lines per request were a fifth of the CPU of a small request (docs/performance.md); by
+    // default only failures and slow requests are logged (below).
+    disableRequestLogging: !config.LOG_REQUESTS,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -66,6 +69,16 @@ export async function buildApp(deps: AppDependencies) {
   app.addHook('onSend', async (_request, reply) => {
     if (app.lifecycle.shuttingDown) reply.header('connection', 'close');
   });
+  if (!config.LOG_REQUESTS) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode >= 500 || reply.elapsedTime > 1_000) {
+        request.log.warn(
+          { req: request, res: reply, responseTime: reply.elapsedTime },
+          reply.statusCode >= 500 ? 'request failed' : 'slow request',
+        );
+      }
+    });
+  }
 
   await app.register(errors);
   await app.register(database, { orm: deps.orm });

@@ -117,6 +117,10 @@ export const ConfigSchema = Type.Object({
     default: 2000,
     description: 'Fallback poll of the events table when a notification is missed',
   }),
+  LOG_REQUESTS: Type.Boolean({
+    default: false,
+    description: 'Log every request and response (off: only 5xx and requests slower than 1 s are logged)',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },

@@ -17,7 +17,12 @@ const clients: LiveClient[] = [];
 
 beforeAll(async () => {
   t = await createTestApp({
-    env: { LOG_LEVEL: 'debug', LIVE_SEND_BUFFER_BYTES: '65536', LIVE_MAX_CONNECTIONS_PER_USER: '3' },
+    env: {
+      LOG_LEVEL: 'debug',
+      LOG_REQUESTS: 'true',
+      LIVE_SEND_BUFFER_BYTES: '65536',
+      LIVE_MAX_CONNECTIONS_PER_USER: '3',
+    },
     logger: {
       level: 'debug',
       stream: new Writable({
