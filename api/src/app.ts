@@ -66,17 +66,19 @@ export async function buildApp(deps: AppDependencies) {
   // Once shutting down, every response closes its connection: a keep-alive socket left idle after an
   // in-flight request finishes would hold the server's close (and the process) until the grace period
   // ends, and the client is better off reconnecting to another replica anyway.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (app.lifecycle.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
   if (!config.LOG_REQUESTS) {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       if (reply.statusCode >= 500 || reply.elapsedTime > 1_000) {
         request.log.warn(
           { req: request, res: reply, responseTime: reply.elapsedTime },
           reply.statusCode >= 500 ? 'request failed' : 'slow request',
         );
       }
+      done();
     });
   }
 

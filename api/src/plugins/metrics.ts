@@ -15,16 +15,18 @@ export default fp(
     const { metrics } = options;
     app.decorate('metrics', metrics);
 
-    app.addHook('onResponse', async (request, reply) => {
-      metrics.httpDuration.observe(
-        {
-          method: request.method,
-          // The route template, never the raw URL: ids in paths would explode the label set.
-          route: request.routeOptions.url ?? 'unmatched',
-          status_code: String(reply.statusCode),
-        },
-        reply.elapsedTime / 1000,
-      );
+    // Probes are not traffic: a kubelet's /healthz every few seconds would only dilute the histogram.
+    const probes = new Set(['/healthz', '/readyz']);
+    app.addHook('onResponse', (request, reply, done) => {
+      // The route template, never the raw URL: ids in paths would explode the label set.
+      const route = request.routeOptions.url ?? 'unmatched';
+      if (!probes.has(route)) {
+        metrics.httpDuration.observe(
+          { method: request.method, route, status_code: String(reply.statusCode) },
+          reply.elapsedTime / 1000,
+        );
+      }
+      done();
     });
 
     const pool = (await app.orm.em.getConnection().getNativeClient()) as Pool;
