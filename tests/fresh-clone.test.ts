@@ -14,7 +14,8 @@ let child: ChildProcess | undefined;
 afterAll(async () => {
   if (child && child.exitCode === null) {
     const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
+    // npm does not pass the signal on to the processes it started: stop the whole process group.
+    process.kill(-child.pid!, 'SIGTERM');
     await exited;
   }
   rmSync(workdir, { recursive: true, force: true });
@@ -44,7 +45,7 @@ describe('a fresh clone', () => {
       .split(':')
       .filter((dir) => !dir.includes('node_modules'))
       .join(':');
-    child = spawn('npm', ['start'], { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('npm', ['start'], { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
