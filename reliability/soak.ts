@@ -85,6 +85,13 @@ try {
     rssPeakMiB: Math.round(Math.max(...rss.map((s) => s.bytes)) / 2 ** 20),
     memoryGrowth: Math.round(growth * 1000) / 1000,
     worstErrorWindow: Math.round(worstWindow * 10_000) / 10_000,
+    // Why the errors came, and when (first and last second of the run): a spike has one reason and a span.
+    errorReasons: Object.fromEntries(
+      [...run.errorReasons].map(([reason, { count, seconds }]) => [
+        reason,
+        { count, fromSecond: Math.min(...seconds), toSecond: Math.max(...seconds) },
+      ]),
+    ),
     subscriberMissing: delivery.missing[0],
     crashes: cluster.replicas[0]!.crashes.length,
   };

@@ -39,7 +39,7 @@ function send(
   agent: Agent,
   spec: RequestSpec,
   timeoutMs: number,
-): Promise<{ status: number; retryAfter: boolean }> {
+): Promise<{ status: number; retryAfter: boolean; reason?: string }> {
   const body = spec.body?.();
   const path = typeof spec.path === 'string' ? spec.path : spec.path();
   return new Promise((resolve) => {
@@ -54,11 +54,16 @@ function send(
         timeout: timeoutMs,
       },
       (response) => {
-        response.resume();
+        const status = response.statusCode ?? 0;
+        // Errors keep their body, to tell why (e.g. `503 OVERLOADED eventLoopDelay`, `503 UNAVAILABLE`).
+        let text = '';
+        if (status >= 400) response.on('data', (chunk) => (text += chunk));
+        else response.resume();
         response.on('end', () =>
           resolve({
-            status: response.statusCode ?? 0,
+            status,
             retryAfter: response.headers['retry-after'] !== undefined,
+            ...(status >= 400 ? { reason: errorReason(status, text) } : {}),
           }),
         );
         response.on('error', () => resolve({ status: 0, retryAfter: false }));
@@ -68,6 +73,17 @@ function send(
     req.on('error', () => resolve({ status: 0, retryAfter: false }));
     req.end(body);
   });
+}
+
+/** `503 OVERLOADED healthCheck`: the status, the error code and, for shed load, the signal that fired. */
+function errorReason(status: number, text: string): string {
+  try {
+    const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+    const signal = /\((\w+):/.exec(error.message)?.[1];
+    return [status, error.code, signal].filter(Boolean).join(' ');
+  } catch {
+    return String(status);
+  }
 }
 
 export interface OpenLoopResult {
@@ -82,6 +98,8 @@ export interface OpenLoopResult {
   retryAfter: number;
   /** Answers per second bucket: [2xx, other]. */
   perSecond: [number, number][];
+  /** Error answers by reason (status, code, and the load-shedding signal), with the seconds they came in. */
+  errorReasons: Map<string, { count: number; seconds: Set<number> }>;
 }
 
 /** Sends `rate` requests a second for `seconds`, each on its own (a pool of keep-alive sockets). */
@@ -100,21 +118,30 @@ export async function openLoop(
     latencies: [],
     retryAfter: 0,
     perSecond: Array.from({ length: Math.ceil(options.seconds) + 30 }, () => [0, 0]),
+    errorReasons: new Map(),
   };
   const started = performance.now();
   const pending = new Set<Promise<void>>();
   const one = (spec: RequestSpec) => {
     const sentAt = performance.now();
-    const done = send(target, agent, spec, options.timeoutMs ?? 10_000).then(({ status, retryAfter }) => {
-      const now = performance.now();
-      result.byStatus.set(status, (result.byStatus.get(status) ?? 0) + 1);
-      const bucket = result.perSecond[Math.floor((now - started) / 1000)];
-      if (status >= 200 && status < 300) {
-        result.latencies.push(now - sentAt);
-        if (bucket) bucket[0]++;
-      } else if (bucket) bucket[1]++;
-      if (status === 503 && retryAfter) result.retryAfter++;
-    });
+    const done = send(target, agent, spec, options.timeoutMs ?? 10_000).then(
+      ({ status, retryAfter, reason }) => {
+        const now = performance.now();
+        if (reason) {
+          const entry = result.errorReasons.get(reason) ?? { count: 0, seconds: new Set<number>() };
+          entry.count++;
+          entry.seconds.add(Math.floor((now - started) / 1000));
+          result.errorReasons.set(reason, entry);
+        }
+        result.byStatus.set(status, (result.byStatus.get(status) ?? 0) + 1);
+        const bucket = result.perSecond[Math.floor((now - started) / 1000)];
+        if (status >= 200 && status < 300) {
+          result.latencies.push(now - sentAt);
+          if (bucket) bucket[0]++;
+        } else if (bucket) bucket[1]++;
+        if (status === 503 && retryAfter) result.retryAfter++;
+      },
+    );
     pending.add(done);
     void done.then(() => pending.delete(done));
   };
