@@ -2,9 +2,10 @@
 // reconnect to the other replica and resume with `since`; afterwards every client has every message that
 // was committed (before the kill and after), once, and every acknowledged write is stored once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, registerMany, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
-import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
-import { compareWrites, Writers } from '../lib/writers.ts';
+import { type Cluster, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { awaitDelivery } from '../lib/subscribers.ts';
+import { startWorkload } from '../lib/workload.ts';
+import { compareWrites } from '../lib/writers.ts';
 
 let cluster: Cluster;
 
@@ -18,23 +19,13 @@ afterAll(async () => {
 describe('SIGKILL of a replica', () => {
   it('every client ends with every committed message after reconnecting and resuming elsewhere', async () => {
     const [a, b] = cluster.urls() as [string, string];
-    const writerAccounts = await registerMany(a, 4, 'w');
-    const reader = await register(a, 'reader');
-    const subscribers = [1, 1, 1, 1, 0, 0].map(
-      (first) =>
-        new Subscriber({ targets: () => cluster.live().map((r) => r.url), token: reader.token, first }),
-    );
-    await Promise.all(subscribers.map((subscriber) => subscriber.start()));
+    const { subscribers, writers, prefix } = await startWorkload(cluster, {
+      name: 'sigkill',
+      firstReplica: [1, 1, 1, 1, 0, 0],
+    });
     const onB = subscribers.filter((subscriber) => subscriber.connectedTo === b);
     expect(onB).toHaveLength(4);
 
-    const prefix = `sigkill-${Date.now()}`;
-    const writers = new Writers({
-      targets: () => cluster.live().map((r) => r.url),
-      tokens: writerAccounts.map((account) => account.token),
-      perToken: 3,
-      prefix,
-    });
     writers.start();
     await sleep(2_500);
     const before = await storedMessages(cluster.db, prefix);

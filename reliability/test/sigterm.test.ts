@@ -3,9 +3,10 @@
 // clients get 1001 and resume on the other replica without a gap, it exits before the grace period, and
 // every acknowledged write is stored once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, registerMany, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
-import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
-import { compareWrites, Writers } from '../lib/writers.ts';
+import { type Cluster, register, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { awaitDelivery } from '../lib/subscribers.ts';
+import { startWorkload } from '../lib/workload.ts';
+import { compareWrites } from '../lib/writers.ts';
 
 const SHUTDOWN_DELAY_MS = 1_000;
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -24,25 +25,15 @@ afterAll(async () => {
 describe('graceful SIGTERM under load', () => {
   it('fails readiness within 100 ms, drains, moves live clients with 1001, loses no acknowledged write', async () => {
     const [a, b] = cluster.urls() as [string, string];
-    const writerAccounts = await registerMany(a, 4, 'w');
-    const reader = await register(a, 'reader');
     // Live clients: most on the replica that will go.
-    const subscribers = [0, 1, 1, 1, 1, 0].map(
-      (first) =>
-        new Subscriber({ targets: () => cluster.live().map((r) => r.url), token: reader.token, first }),
-    );
-    await Promise.all(subscribers.map((subscriber) => subscriber.start()));
+    const { subscribers, writers, prefix } = await startWorkload(cluster, {
+      name: 'sigterm',
+      firstReplica: [0, 1, 1, 1, 1, 0],
+      keepOutcomes: true,
+    });
     const onB = subscribers.filter((subscriber) => subscriber.connectedTo === b);
     expect(onB).toHaveLength(4);
 
-    const prefix = `sigterm-${Date.now()}`;
-    const writers = new Writers({
-      targets: () => cluster.live().map((r) => r.url),
-      tokens: writerAccounts.map((account) => account.token),
-      perToken: 3,
-      prefix,
-      keepOutcomes: true,
-    });
     writers.start();
     await sleep(2_000);
 
