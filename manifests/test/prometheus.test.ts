@@ -390,12 +390,24 @@ describe('a real Prometheus scraping a live system', () => {
   });
 
   it('evaluates every alert rule without errors, none firing on a healthy system', async () => {
-    const response = await fetch(`${promUrl}/api/v1/rules`);
-    const groups = (
-      (await response.json()) as {
-        data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] };
-      }
-    ).data.groups;
+    type RuleGroup = {
+      lastEvaluation: string;
+      rules: { name: string; health: string; lastError?: string; state: string }[];
+    };
+    const ruleGroups = async () =>
+      ((await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: RuleGroup[] } }).data
+        .groups;
+    // A rule evaluated before the second scrape of a counter sees no increase yet (FlockNoPosts goes
+    // pending on a Prometheus a few seconds old), so judge only evaluations made once posts are visible.
+    await waitFor('posts visible to Prometheus', async () => {
+      const result = await query('sum(increase(flock_messages_posted_total[10m])) > 0');
+      return result.length > 0;
+    });
+    const dataVisibleAt = Date.now();
+    const groups = await waitFor('an evaluation of every rule group after posts became visible', async () => {
+      const current = await ruleGroups();
+      return current.every((g) => Date.parse(g.lastEvaluation) > dataVisibleAt) && current;
+    });
     const rules = groups.flatMap((g) => g.rules);
     expect(rules.length).toBe(7);
     for (const rule of rules) {
