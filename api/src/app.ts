@@ -3,7 +3,7 @@
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { Config } from './config.ts';
 import type { TokenService } from './domain/tokens.ts';
 import type { Metrics } from './metrics/registry.ts';
@@ -58,7 +58,7 @@ export async function buildApp(deps: AppDependencies) {
     requestIdHeader: false,
     // Two log lines per request were a fifth of the CPU of a small request (docs/performance.md); by
     // default only failures and slow requests are logged (below).
-    disableRequestLogging: !config.LOG_REQUESTS,
+    logController: new LogController({ disableRequestLogging: !config.LOG_REQUESTS }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);

@@ -2,6 +2,7 @@
 // and the same process serves again afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
+import { connectLive } from './helpers/live-client.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { post, signUp } from './helpers/users.ts';
 
@@ -74,5 +75,37 @@ describe('database outage', () => {
       after.content,
       'before the outage',
     ]);
+  });
+
+  it('tells a live client resuming while the database is away to come back (1013), then replays all it missed', async () => {
+    const user = await signUp(t.app);
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const first = await connectLive(base, user.token);
+    const subscribed = await first.subscribe('public');
+    expect(subscribed.type).toBe('subscribed');
+    const since = subscribed.type === 'subscribed' ? subscribed.position : '';
+    const missed = [await post(t.app, user, 'missed one'), await post(t.app, user, 'missed two')];
+    await first.close();
+
+    await proxy.stop();
+    await eventually(async () => (await readiness()) === 503);
+    const early = await connectLive(base, user.token);
+    early.socket.send(JSON.stringify({ type: 'subscribe', stream: 'public', since }));
+    await early.waitFor(() => early.closeCode !== undefined, 10_000, 'the close');
+    expect(early.closeCode).toBe(1013);
+    expect(early.events()).toEqual([]);
+
+    await proxy.start();
+    await eventually(async () => (await readiness()) === 200);
+    const again = await connectLive(base, user.token);
+    await again.subscribe('public', since);
+    const replayed = await again.waitFor(
+      () => again.events('public').length >= 2 && again.events('public'),
+      5_000,
+      'the replay',
+    );
+    expect(replayed.map((e) => e.data.id)).toEqual(missed.map((m) => m.id));
+    expect(again.closeCode).toBeUndefined();
+    await again.close();
   });
 });

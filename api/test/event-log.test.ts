@@ -23,15 +23,18 @@ async function client(): Promise<pg.Client> {
   return c;
 }
 
-function collectingLog() {
+function collectingLog(maxWaitMs?: number) {
   const delivered: RoutedEvent[] = [];
   const errors: unknown[] = [];
+  const abandoned: string[] = [];
   const log = new EventLog({
     em: () => t.orm.em.fork(),
     onEvents: (events) => delivered.push(...events),
     onError: (error) => errors.push(error),
+    onAbandoned: (xids) => abandoned.push(...xids),
+    ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
   });
-  return { log, delivered, errors };
+  return { log, delivered, errors, abandoned };
 }
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,6 +66,32 @@ describe('event log', () => {
     } finally {
       await a.end();
       await b.end();
+    }
+  });
+
+  it('gives up on a transaction open past the wait limit, names it, and delivers what committed', async () => {
+    const { log, delivered, errors, abandoned } = collectingLog(500);
+    log.wake();
+    await log.ready;
+    const [idle, writer] = [await client(), await client()];
+    try {
+      // A foreign session that took a transaction id and went quiet (no timeout of ours applies to it).
+      await idle.query('begin');
+      const xid = (await idle.query('select pg_current_xact_id()::text as xid')).rows[0].xid;
+      const id = (await writer.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      log.wake();
+      await settle(200);
+      expect(delivered.map((e) => e.id.toString())).toEqual([]);
+
+      await settle(600);
+      log.wake();
+      await settle(200);
+      expect(delivered.map((e) => e.id.toString())).toEqual([String(id)]);
+      expect(abandoned).toEqual([xid]);
+      expect(errors).toEqual([]);
+    } finally {
+      await idle.end();
+      await writer.end();
     }
   });
 

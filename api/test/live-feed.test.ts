@@ -217,6 +217,35 @@ describe('live authentication and limits', () => {
     expect(client.closeCode).toBe(1009);
   });
 
+  it('handles frames in the order sent: an unsubscribe right after a resuming subscribe wins', async () => {
+    const dave = await signUp(t.app);
+    const client = await connect(dave);
+    const start = await client.subscribe('tag:ordered');
+    const since = start.type === 'subscribed' ? start.position : '';
+    // The resuming subscribe reads the database before it is in place; the unsubscribe must wait for it.
+    client.socket.send(JSON.stringify({ type: 'subscribe', stream: 'tag:ordered', since }));
+    client.socket.send(JSON.stringify({ type: 'unsubscribe', stream: 'tag:ordered' }));
+    await client.waitFor(() => client.frames.some((f) => f.type === 'unsubscribed'));
+    expect(client.frames.map((f) => f.type)).toEqual(['welcome', 'subscribed', 'subscribed', 'unsubscribed']);
+
+    const watcher = await connect(bob);
+    await watcher.subscribe('tag:ordered');
+    const message = await post(t.app, alice, 'after the unsubscribe #ordered');
+    await watcher.waitFor(() => watcher.events().some((e) => e.data.id === message.id));
+    expect(client.events()).toEqual([]);
+  });
+
+  it('closes a connection that floods frames without waiting for answers (1008)', async () => {
+    const erin = await signUp(t.app);
+    const client = await connect(erin);
+    const burst = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({ type: 'subscribe', stream: `tag:flood${i % 10}`, since: '0' }),
+    );
+    for (const frame of burst) client.socket.send(frame);
+    await client.waitFor(() => client.closeCode);
+    expect(client.closeCode).toBe(1008);
+  });
+
   it('cuts off a client that stops reading while a normal client keeps receiving', async () => {
     const slow = await connect(bob);
     await slow.subscribe('public');

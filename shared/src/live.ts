@@ -105,6 +105,10 @@ export type ServerFrame =
 
 /** Close codes besides the standard 1001 (going away: reconnect elsewhere) and 1009 (frame too large). */
 export const LiveCloseCode = {
+  /** The client sent far more frames than it could have subscriptions, without waiting for answers. */
+  PolicyViolation: 1008,
+  /** A subscription could not start (the database is briefly away): reconnect with backoff and resume. */
+  TryAgainLater: 1013,
   /** The token expired while connected: log in again. */
   TokenExpired: 4001,
   /** The client read too slowly and its send buffer passed the bound. */

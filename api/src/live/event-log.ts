@@ -18,6 +18,8 @@ export interface EventLogOptions {
   em: () => EntityManager;
   onEvents: (events: RoutedEvent[]) => void;
   onError: (error: unknown) => void;
+  /** Transactions that held the feed back for `maxWaitMs` and were given up on. */
+  onAbandoned?: (xids: string[]) => void;
   /** How long a foreign transaction may hold the horizon back. */
   maxWaitMs?: number;
   /** How many recent events to keep in memory for fast resumes. */
@@ -39,6 +41,7 @@ export function toRoutedEvent(row: EventRow, committedAt?: number): RoutedEvent 
 export class EventLog {
   readonly #options: Required<EventLogOptions>;
   readonly #candidates: HorizonCandidate[] = [];
+  readonly #reportedAbandoned = new Set<string>();
   /** Every event up to here has been handed on (or was a gap that can no longer fill). */
   #cursor: bigint | undefined;
   #recent: RoutedEvent[] = [];
@@ -50,7 +53,13 @@ export class EventLog {
   readonly #commitTimes = new Map<string, number>();
 
   constructor(options: EventLogOptions) {
-    this.#options = { maxWaitMs: 30_000, bufferSize: 10_000, pageSize: 500, ...options };
+    this.#options = {
+      maxWaitMs: 30_000,
+      bufferSize: 10_000,
+      pageSize: 500,
+      onAbandoned: () => {},
+      ...options,
+    };
     this.#ready = new Promise((resolve) => {
       this.#resolveReady = resolve;
     });
@@ -107,13 +116,26 @@ export class EventLog {
       'select last_value, is_called from events_id_seq',
     );
     const [activity] = await em.execute<{ running: string[] }[]>(
+      // Autovacuum takes transaction ids (ANALYZE writes statistics) but never writes an event.
       `select coalesce(array_agg(backend_xid::text), '{}') as running from pg_stat_activity
-        where backend_xid is not null and datname = current_database()`,
+        where backend_xid is not null and datname = current_database() and backend_type <> 'autovacuum worker'`,
     );
     const running = new Set(activity!.running);
     const allocated = BigInt(sequence!.last_value) - (sequence!.is_called ? 0n : 1n);
     this.#candidates.push({ sequence: allocated, waitingFor: running, takenAt: Date.now() });
-    const horizon = settleHorizon(this.#candidates, running, Date.now(), this.#options.maxWaitMs);
+    const { sequence: horizon, abandoned } = settleHorizon(
+      this.#candidates,
+      running,
+      Date.now(),
+      this.#options.maxWaitMs,
+    );
+    // Every candidate taken while such a transaction runs times out in turn: report each one once.
+    for (const xid of this.#reportedAbandoned) if (!running.has(xid)) this.#reportedAbandoned.delete(xid);
+    const newlyAbandoned = abandoned.filter((xid) => !this.#reportedAbandoned.has(xid));
+    if (newlyAbandoned.length > 0) {
+      for (const xid of newlyAbandoned) this.#reportedAbandoned.add(xid);
+      this.#options.onAbandoned(newlyAbandoned);
+    }
     if (horizon === undefined) {
       // Writers are still in flight: look again shortly (their commit may also wake us first).
       setTimeout(() => this.wake(), 5).unref();

@@ -17,6 +17,13 @@ export interface HorizonCandidate {
   takenAt: number;
 }
 
+export interface SettledHorizon {
+  /** The highest sequence value now final, if any candidate settled. */
+  sequence: bigint | undefined;
+  /** Transactions given up on (still running after `maxWaitMs`), for the operator to look into. */
+  abandoned: string[];
+}
+
 /**
  * The highest sequence value whose transactions have all ended, given the transactions running now;
  * drops the candidates it settles. Transactions still running after `maxWaitMs` (an idle session that is
@@ -27,16 +34,19 @@ export function settleHorizon(
   running: ReadonlySet<string>,
   now: number,
   maxWaitMs: number,
-): bigint | undefined {
+): SettledHorizon {
   let settled: bigint | undefined;
   let settledIndex = -1;
+  const abandoned = new Set<string>();
   candidates.forEach((candidate, index) => {
+    const stillRunning = [...candidate.waitingFor].filter((xid) => running.has(xid));
     const timedOut = now - candidate.takenAt > maxWaitMs;
-    if (timedOut || [...candidate.waitingFor].every((xid) => !running.has(xid))) {
+    if (stillRunning.length === 0 || timedOut) {
       settled = candidate.sequence;
       settledIndex = index;
+      if (timedOut) for (const xid of stillRunning) abandoned.add(xid);
     }
   });
   candidates.splice(0, settledIndex + 1);
-  return settled;
+  return { sequence: settled, abandoned: [...abandoned] };
 }

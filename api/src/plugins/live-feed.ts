@@ -38,7 +38,27 @@ export default fp(
       onEvents: (events) => hub.dispatch(events),
       onError: (error) =>
         app.log.warn({ err: error }, 'live feed: reading events failed; retrying on the next wake'),
+      onAbandoned: (xids) => void describeHolders(xids),
     });
+
+    // Who held the feed back: a transaction open that long is a bug (ours have timeouts) or a foreign
+    // session, and the operator needs its pid and query to find it.
+    const describeHolders = async (xids: string[]) => {
+      try {
+        const holders = await app.orm.em.fork().execute(
+          `select pid, backend_xid::text as xid, application_name, backend_type, state, xact_start,
+                  left(query, 200) as query
+             from pg_stat_activity where backend_xid::text = any(?)`,
+          [xids],
+        );
+        app.log.warn(
+          { holders },
+          'live feed: transactions held events back past the wait limit; delivering on',
+        );
+      } catch (error) {
+        app.log.warn({ err: error, xids }, 'live feed: transactions held events back past the wait limit');
+      }
+    };
 
     let listener: Listener | undefined;
     if (options.wakeMode === 'listen') {

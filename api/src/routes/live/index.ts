@@ -153,20 +153,39 @@ const liveRoutes: RoutePlugin<LiveRouteOptions> = async (app, options) => {
 
       connection.send({ type: 'welcome', username: user.username, latestEventId: log.cursor.toString() });
 
+      // Frames are handled one at a time, in the order sent: a subscribe that waits on the database must
+      // not be overtaken by the unsubscribe the client sent after it.
+      let handled = Promise.resolve();
+      let inFlight = 0;
       socket.on('message', (data, isBinary) => {
-        void handleFrame(connection, isBinary ? null : data.toString()).catch((error) => {
-          request.log.warn({ err: error }, 'live frame failed');
-          connection.send({
-            type: 'error',
-            code: 'UNAVAILABLE',
-            message: 'Could not complete that, retry shortly',
+        if (++inFlight > maxFramesInFlight) {
+          socket.close(LiveCloseCode.PolicyViolation, 'too many frames in flight');
+          return;
+        }
+        const text = isBinary ? null : data.toString();
+        handled = handled
+          .then(() => handleFrame(connection, text))
+          .catch((error) => {
+            // A subscription that could not start (its database read failed) must not linger half-made,
+            // holding events back: close, and the client resumes every stream from its positions.
+            request.log.warn(
+              { err: error },
+              'live: a subscription could not start; asking the client to resume',
+            );
+            socket.close(LiveCloseCode.TryAgainLater, 'temporarily unavailable: reconnect and resume');
+          })
+          .finally(() => {
+            inFlight -= 1;
           });
-        });
       });
     },
   );
 
+  // A client resubscribes every stream at once after a reconnect; far more than that is a flood.
+  const maxFramesInFlight = options.maxSubscriptions * 2 + 8;
+
   async function handleFrame(connection: LiveConnection, text: string | null): Promise<void> {
+    if (!hub.connections.has(connection)) return;
     let frame: unknown;
     try {
       frame = text === null ? undefined : JSON.parse(text);
@@ -204,6 +223,8 @@ const liveRoutes: RoutePlugin<LiveRouteOptions> = async (app, options) => {
       connection.send({ type: 'resync', stream, latestEventId: log.cursor.toString() });
       return;
     }
+    // Closed while the database answered: subscribing now would leave it in the hub for good.
+    if (!hub.connections.has(connection)) return;
     // From here to hub.subscribe nothing awaits: every event after `until` reaches the subscription live.
     const until = log.cursor;
     const position = since ?? until;
