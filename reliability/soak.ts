@@ -47,10 +47,32 @@ try {
       await sleep(10_000);
     }
   })();
+  // Every second, the signals the shedding reads and what could stall them: the pool's wait queue, the
+  // event loop's worst delay, and time in major GC (cumulative in the metrics: kept as a difference).
+  const signals: { second: number; poolWaiting: number; loopLagMaxMs: number; majorGcMs: number }[] = [];
+  const signalSampler = (async () => {
+    let lastGc: number | undefined;
+    while (sampling) {
+      try {
+        const metrics = await cluster.metrics(0);
+        const gc = (metrics.get('nodejs_gc_duration_seconds_sum{kind="major"}') ?? 0) * 1000;
+        signals.push({
+          second: Math.floor((performance.now() - started) / 1000),
+          poolWaiting: metrics.get('flock_db_pool_connections{state="waiting"}') ?? 0,
+          loopLagMaxMs: Math.round((metrics.get('nodejs_eventloop_lag_max_seconds') ?? 0) * 1000),
+          majorGcMs: Math.round(gc - (lastGc ?? gc)),
+        });
+        lastGc = gc;
+      } catch {
+        // A missed sample is a gap in the diagnosis, not a soak failure.
+      }
+      await sleep(1_000);
+    }
+  })();
   const postsBefore = n;
   const run = await openLoop(url, specs, { rate, seconds: minutes * 60, timeoutMs: 10_000 });
   sampling = false;
-  await sampler;
+  await Promise.all([sampler, signalSampler]);
 
   // Memory: median of the samples in the second tenth of the run (after warm-up) against the last tenth.
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -59,14 +81,32 @@ try {
   const late = median(rss.filter((s) => s.at >= total * 0.9).map((s) => s.bytes));
   const growth = early > 0 ? late / early - 1 : Number.NaN;
   // Errors per 30 s window.
-  const windows: number[] = [];
+  const windows: { fromSecond: number; errorRate: number }[] = [];
   for (let i = 0; i < run.perSecond.length; i += 30) {
     const slice = run.perSecond.slice(i, i + 30);
     const good = slice.reduce((sum, [g]) => sum + g, 0);
     const bad = slice.reduce((sum, [, b]) => sum + b, 0);
-    if (good + bad > 0) windows.push(bad / (good + bad));
+    if (good + bad > 0) windows.push({ fromSecond: i, errorRate: bad / (good + bad) });
   }
-  const worstWindow = Math.max(0, ...windows);
+  const worstWindow = Math.max(0, ...windows.map((w) => w.errorRate));
+  // The signals in each window with errors, against the run's medians: what moved when the errors came.
+  const signalsIn = (from: number, to: number) => {
+    const inWindow = signals.filter((s) => s.second >= from && s.second < to);
+    return {
+      maxPoolWaiting: Math.max(0, ...inWindow.map((s) => s.poolWaiting)),
+      maxLoopLagMs: Math.max(0, ...inWindow.map((s) => s.loopLagMaxMs)),
+      majorGcMs: inWindow.reduce((sum, s) => sum + s.majorGcMs, 0),
+    };
+  };
+  const perWindow = windows.map((w) => signalsIn(w.fromSecond, w.fromSecond + 30));
+  const errorWindows = windows
+    .map((w, index) => ({ ...w, errorRate: Math.round(w.errorRate * 10_000) / 10_000, ...perWindow[index]! }))
+    .filter((w) => w.errorRate > 0);
+  const typicalWindow = {
+    maxPoolWaiting: median(perWindow.map((w) => w.maxPoolWaiting)),
+    maxLoopLagMs: median(perWindow.map((w) => w.maxLoopLagMs)),
+    majorGcMs: median(perWindow.map((w) => w.majorGcMs)),
+  };
   const ids = [...(await storedMessages(cluster.db, prefix)).values()].flat();
   const delivery = await awaitDelivery([reader], ids, 30_000);
   reader.stop();
@@ -92,6 +132,8 @@ try {
         { count, fromSecond: Math.min(...seconds), toSecond: Math.max(...seconds) },
       ]),
     ),
+    errorWindows,
+    typicalWindow,
     subscriberMissing: delivery.missing[0],
     crashes: cluster.replicas[0]!.crashes.length,
   };
