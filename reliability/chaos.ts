@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ADMIN_URL } from '../api/test/helpers/database.ts';
-import { startCluster } from './lib/cluster.ts';
+import { exitOnSignals, startCluster } from './lib/cluster.ts';
 import { runOverload } from './lib/overload-run.ts';
 import { runSetScenario } from './lib/set-run.ts';
 
@@ -22,6 +22,7 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 if (!(minutes > 0 && minutes <= 120)) throw new Error('--minutes must be in (0, 120]');
+exitOnSignals();
 const log = (line: string) => console.error(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function otherTestDatabases(): Promise<string[]> {

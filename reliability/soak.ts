@@ -2,8 +2,9 @@
 // feed reads and posts, open loop) with a live subscriber, for --minutes. Pass: the resident memory at the
 // end is within 10% of where it stood after warm-up, no window of 30 s has more than 1% errors, and the
 // subscriber received every message. Bounded, 127.0.0.1 only; prints a JSON report, exits 1 on failure.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { register, sleep, startCluster, storedMessages } from './lib/cluster.ts';
+import { exitOnSignals, register, sleep, startCluster, storedMessages } from './lib/cluster.ts';
 import { closedLoopRate, openLoop, percentile, type RequestSpec } from './lib/open-loop.ts';
 import { awaitDelivery, Subscriber } from './lib/subscribers.ts';
 
@@ -12,6 +13,7 @@ const minutes = Number(values.minutes);
 if (!(minutes > 0 && minutes <= 240)) throw new Error('--minutes must be in (0, 240]');
 const log = (line: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+exitOnSignals();
 const cluster = await startCluster({ replicas: 1 });
 let failed = true;
 try {
@@ -48,21 +50,54 @@ try {
     }
   })();
   // Every second, the signals the shedding reads and what could stall them: the pool's wait queue, the
-  // event loop's worst delay, and time in major GC (cumulative in the metrics: kept as a difference).
-  const signals: { second: number; poolWaiting: number; loopLagMaxMs: number; majorGcMs: number }[] = [];
+  // event loop's worst delay, time in major GC, the API's CPU (share of one core) and the machine's idle
+  // and stolen CPU (share of all cores: a neighbour on the host takes capacity the rate was measured with).
+  // Cumulative counters are kept as differences.
+  const signals: {
+    second: number;
+    poolWaiting: number;
+    loopLagMaxMs: number;
+    majorGcMs: number;
+    apiCpuPct: number;
+    idlePct: number;
+    stealPct: number;
+    /** The API's oldest statement running in PostgreSQL at the sample, if any. */
+    longestStatement: { ms: number; query: string } | undefined;
+  }[] = [];
+  const longestStatement = async () => {
+    const { rows } = await cluster.db.query<{ ms: number; query: string }>(
+      `select round(extract(epoch from clock_timestamp() - query_start) * 1000)::int as ms, left(query, 120) as query
+         from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
+        order by query_start limit 1`,
+    );
+    return rows[0];
+  };
   const signalSampler = (async () => {
-    let lastGc: number | undefined;
+    let last: { gcMs: number; cpuSeconds: number; at: number; cpu: MachineCpu } | undefined;
     while (sampling) {
       try {
-        const metrics = await cluster.metrics(0);
-        const gc = (metrics.get('nodejs_gc_duration_seconds_sum{kind="major"}') ?? 0) * 1000;
-        signals.push({
-          second: Math.floor((performance.now() - started) / 1000),
-          poolWaiting: metrics.get('flock_db_pool_connections{state="waiting"}') ?? 0,
-          loopLagMaxMs: Math.round((metrics.get('nodejs_eventloop_lag_max_seconds') ?? 0) * 1000),
-          majorGcMs: Math.round(gc - (lastGc ?? gc)),
-        });
-        lastGc = gc;
+        const [metrics, statement] = await Promise.all([cluster.metrics(0), longestStatement()]);
+        const now = {
+          gcMs: (metrics.get('nodejs_gc_duration_seconds_sum{kind="major"}') ?? 0) * 1000,
+          cpuSeconds: metrics.get('process_cpu_seconds_total') ?? 0,
+          at: performance.now(),
+          cpu: machineCpu(),
+        };
+        if (last) {
+          const ticks = now.cpu.total - last.cpu.total || 1;
+          signals.push({
+            second: Math.floor((now.at - started) / 1000),
+            poolWaiting: metrics.get('flock_db_pool_connections{state="waiting"}') ?? 0,
+            loopLagMaxMs: Math.round((metrics.get('nodejs_eventloop_lag_max_seconds') ?? 0) * 1000),
+            majorGcMs: Math.round(now.gcMs - last.gcMs),
+            apiCpuPct: Math.round(((now.cpuSeconds - last.cpuSeconds) * 100_000) / (now.at - last.at)),
+            idlePct: Math.round(((now.cpu.idle - last.cpu.idle) * 100) / ticks),
+            stealPct: Math.round(((now.cpu.steal - last.cpu.steal) * 100) / ticks),
+            longestStatement: statement,
+          });
+        }
+        last = now;
       } catch {
         // A missed sample is a gap in the diagnosis, not a soak failure.
       }
@@ -96,6 +131,12 @@ try {
       maxPoolWaiting: Math.max(0, ...inWindow.map((s) => s.poolWaiting)),
       maxLoopLagMs: Math.max(0, ...inWindow.map((s) => s.loopLagMaxMs)),
       majorGcMs: inWindow.reduce((sum, s) => sum + s.majorGcMs, 0),
+      apiCpuPct: median(inWindow.map((s) => s.apiCpuPct)),
+      idlePct: median(inWindow.map((s) => s.idlePct)),
+      stealPct: median(inWindow.map((s) => s.stealPct)),
+      longestStatement: inWindow
+        .map((s) => s.longestStatement)
+        .reduce((longest, next) => (next && next.ms > (longest?.ms ?? 0) ? next : longest), undefined),
     };
   };
   const perWindow = windows.map((w) => signalsIn(w.fromSecond, w.fromSecond + 30));
@@ -106,6 +147,9 @@ try {
     maxPoolWaiting: median(perWindow.map((w) => w.maxPoolWaiting)),
     maxLoopLagMs: median(perWindow.map((w) => w.maxLoopLagMs)),
     majorGcMs: median(perWindow.map((w) => w.majorGcMs)),
+    apiCpuPct: median(perWindow.map((w) => w.apiCpuPct)),
+    idlePct: median(perWindow.map((w) => w.idlePct)),
+    stealPct: median(perWindow.map((w) => w.stealPct)),
   };
   const ids = [...(await storedMessages(cluster.db, prefix)).values()].flat();
   const delivery = await awaitDelivery([reader], ids, 30_000);
@@ -150,3 +194,21 @@ try {
   await cluster.close();
 }
 process.exit(failed ? 1 : 0);
+
+interface MachineCpu {
+  idle: number;
+  steal: number;
+  total: number;
+}
+
+/** The machine's CPU time so far, in ticks, from the first line of /proc/stat. */
+function machineCpu(): MachineCpu {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice; guest time is inside user already.
+  return {
+    idle: (ticks[3] ?? 0) + (ticks[4] ?? 0),
+    steal: ticks[7] ?? 0,
+    total: ticks.slice(0, 8).reduce((a, b) => a + b, 0),
+  };
+}

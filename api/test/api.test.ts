@@ -95,6 +95,35 @@ describe('register, log in, post and read', () => {
     });
     expect(byEmail.statusCode).toBe(200);
   });
+  it('links every post to a tag that twenty concurrent posts use for the first time', async () => {
+    const dave = await signUp(t.app);
+    const tag = `first${Date.now()}`;
+    const posted = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post(t.app, dave, `number ${i} in #${tag}`)),
+    );
+    expect(posted.every((message) => message.tags.includes(tag))).toBe(true);
+    const byTag = await feed(`?tag=${tag}&limit=50`);
+    expect(byTag.items.map((m) => m.id).sort()).toEqual(posted.map((m) => m.id).sort());
+  });
+
+  it('answers 401 and stores nothing when the account was deleted after its token was issued', async () => {
+    const erin = await signUp(t.app);
+    await t.orm.em.fork().execute('delete from users where username = ?', [erin.username]);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers: erin.auth,
+      payload: { content: 'from a deleted account #ghost' },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('UNAUTHORIZED');
+    const [row] = await t.orm.em
+      .fork()
+      .execute<{ count: string }[]>(
+        "select count(*) from events where payload->>'content' = 'from a deleted account #ghost'",
+      );
+    expect(row!.count).toBe('0');
+  });
 });
 
 describe('keyset pagination', () => {

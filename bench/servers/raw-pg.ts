@@ -1,8 +1,10 @@
-// Baseline for feed reads, posts and likes: the same SQL and transactions as api/src/services/messages.ts,
+// Baseline for feed reads, posts and likes: the same SQL and transactions as api/src/services/messages.ts
+// (the post's statement imported from it),
 // through raw `pg` in a bare Fastify handler (no plugins, no schemas, no ORM, no token check: the user id
 // comes in `x-user-id`). DATABASE_URL is the database; DB_POOL_MAX as Flock's (10).
 import Fastify from 'fastify';
 import pg from 'pg';
+import { INSERT_MESSAGE_SQL } from '../../api/src/services/messages.ts';
 
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -96,40 +98,18 @@ app.post('/api/messages', async (request, reply) => {
     ]),
   ].slice(0, 10);
   const userId = userOf(request.headers);
-  const { message, eventId } = await transaction(async (client) => {
-    const { rows } = await client.query<{ id: string; created_at: Date; username: string; bot: boolean }>(
-      `with inserted as (insert into messages (user_id, content) values ($1, $2) returning id, created_at, user_id)
-       select i.id::text as id, i.created_at, u.username, u.bot from inserted i join users u on u.id = i.user_id`,
-      [userId, body.content],
+  const tagList = JSON.stringify(tags);
+  if (tags.length > 0)
+    await pool.query(
+      'insert into tags (name) select jsonb_array_elements_text($1::jsonb) on conflict (name) do nothing',
+      [tagList],
     );
-    const row = rows[0]!;
-    if (tags.length > 0) {
-      const tagList = JSON.stringify(tags);
-      await client.query(
-        'insert into tags (name) select jsonb_array_elements_text($1::jsonb) on conflict (name) do nothing',
-        [tagList],
-      );
-      await client.query(
-        `insert into message_tags (message_id, tag_id)
-         select $1, id from tags where name in (select jsonb_array_elements_text($2::jsonb))`,
-        [row.id, tagList],
-      );
-    }
-    const message = {
-      id: row.id,
-      author: { username: row.username, bot: row.bot },
-      content: body.content,
-      tags,
-      likeCount: 0,
-      likedByMe: false,
-      createdAt: new Date(row.created_at).toISOString(),
-    };
-    const event = await client.query<{ id: string }>(APPEND_EVENT, [
-      'message.created',
-      JSON.stringify(message),
-    ]);
-    return { message, eventId: event.rows[0]!.id };
-  });
+  const { rows } = await pool.query<{ message: object; event_id: string }>(INSERT_MESSAGE_SQL, [
+    userId,
+    body.content,
+    tagList,
+  ]);
+  const { message, event_id: eventId } = rows[0]!;
   void notify(eventId);
   return reply.code(201).send(message);
 });

@@ -67,6 +67,11 @@ export interface ClusterOptions {
   throughProxy?: boolean;
 }
 
+/** For scripts: SIGINT or SIGTERM exits the process, so the clusters' exit hooks stop their API processes. */
+export function exitOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+}
+
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const database = await createTestDatabase();
   const proxy = options.throughProxy ? await startTcpProxy({ host: '127.0.0.1', port: 5432 }) : undefined;
@@ -114,6 +119,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     child.stdout!.on('data', (chunk) => append(index, String(chunk)));
     child.stderr!.on('data', (chunk) => append(index, String(chunk)));
     replica.child = child;
+    // A run stopped early (Ctrl-C on a soak) must not leave API processes behind on a dropped database.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     replica.exited = once(child, 'exit').then(([code, signal]) => {
       const exit = {
         code: code as number | null,

@@ -8,6 +8,8 @@ import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 
 const STALLED = 100;
 const SEND_BUFFER = 64 * 1024;
+// As many writes as the stalled clients take to be cut off, so the heap has grown to what that volume needs.
+const CALIBRATION_POSTS = 3_000;
 let cluster: Cluster;
 
 beforeAll(async () => {
@@ -20,7 +22,8 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-async function stalledClient(url: string, token: string): Promise<WebSocket> {
+/** A live client subscribed to the public stream that, once subscribed, reads on or stops reading. */
+async function liveClient(url: string, token: string, reads: 'reads' | 'stalls'): Promise<WebSocket> {
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api/ws`, [
     LIVE_PROTOCOL,
     `${LIVE_AUTH_PROTOCOL_PREFIX}${token}`,
@@ -31,8 +34,8 @@ async function stalledClient(url: string, token: string): Promise<WebSocket> {
       const frame = JSON.parse(data.toString()) as { type: string };
       if (frame.type === 'welcome') socket.send(JSON.stringify({ type: 'subscribe', stream: 'public' }));
       if (frame.type === 'subscribed') {
-        // From here on it reads nothing: its TCP window fills, then the server's send buffer.
-        socket.pause();
+        // A stalled client reads nothing from here on: its TCP window fills, then the server's send buffer.
+        if (reads === 'stalls') socket.pause();
         resolve();
       }
     });
@@ -72,17 +75,24 @@ describe('slow consumers', () => {
       );
     };
 
-    // Calibration: the same writes with no stalled client, so the heap has grown to what they need.
-    await postUntil(() => posted >= 1_000);
+    // Calibration: the same writes to as many clients that do read, so the heap has grown to what the
+    // writes and their fan-out need; what the stalled clients add on top is then their backlog alone.
+    const connect = async (reads: 'reads' | 'stalls') => {
+      const sockets: WebSocket[] = [];
+      for (let i = 0; i < STALLED; i += 20)
+        sockets.push(
+          ...(await Promise.all(Array.from({ length: 20 }, () => liveClient(url, stalledUser.token, reads)))),
+        );
+      return sockets;
+    };
+    const readers = await connect('reads');
+    await postUntil(() => posted >= CALIBRATION_POSTS);
+    for (const socket of readers) socket.close();
     await sleep(500);
     const calibrated = Math.max(peak, cluster.rssBytes(0));
     const calibrationPosts = posted;
 
-    const stalled: WebSocket[] = [];
-    for (let i = 0; i < STALLED; i += 20)
-      stalled.push(
-        ...(await Promise.all(Array.from({ length: 20 }, () => stalledClient(url, stalledUser.token)))),
-      );
+    const stalled = await connect('stalls');
     let cutOff = 0;
     let checked = 0;
     peak = calibrated;

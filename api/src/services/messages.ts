@@ -40,52 +40,69 @@ export interface MessageRef {
   tags: string[];
 }
 
+/**
+ * Writes the message, its tag links and its `message.created` event in one statement: one round trip
+ * holding a pool connection, where a transaction of five statements held it idle between them for as long
+ * as the event loop took to send the next one (under load, most of the pool's time — docs/reliability.md,
+ * finding 8). The event's payload is built by the same statement and is also the response, so the two agree.
+ * The event row is formed from the message's RETURNING row, so the transaction has its id before the event
+ * takes its sequence number, which the event log's horizon relies on (see events.ts).
+ */
+export const INSERT_MESSAGE_SQL = `with input as (select $1::int as user_id, $2::text as content, $3::jsonb as tags),
+  author as (select u.id, u.username, u.bot from users u join input on u.id = input.user_id),
+  inserted as (insert into messages (user_id, content) select author.id, input.content from author, input
+               returning id, content, created_at),
+  linked as (insert into message_tags (message_id, tag_id)
+             select inserted.id, tags.id from inserted, tags
+              where tags.name in (select jsonb_array_elements_text(input.tags) from input)),
+  created as (select jsonb_build_object(
+      'id', inserted.id::text,
+      'author', jsonb_build_object('username', author.username, 'bot', author.bot),
+      'content', inserted.content,
+      'tags', input.tags,
+      'likeCount', 0,
+      'likedByMe', false,
+      'createdAt', to_char(inserted.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    ) as message from inserted, author, input),
+  event as (insert into events (type, payload) select 'message.created', message from created returning id)
+select created.message, event.id::text as event_id from created, event`;
+/** The same, with the ORM's placeholders. */
+const INSERT_MESSAGE = INSERT_MESSAGE_SQL.replace(/\$\d/g, '?');
+
 export async function postMessage(
   em: EntityManager,
   author: { id: number },
   input: { content: string; tags?: string[] | undefined },
   idempotency?: IdempotencyClaim,
 ): Promise<{ message: Message; eventId: string | null }> {
-  const tags = messageTags(input.content, input.tags);
-  return em.transactional(async (tx) => {
-    if (idempotency) {
-      const claim = await claimKey(tx, author.id, idempotency);
-      // A retry: the stored response, and no new event (the first request announced the message).
-      if (!claim.claimed) return { message: claim.response as Message, eventId: null };
-    }
-    const [row] = await tx.execute<{ id: string; created_at: Date; username: string; bot: boolean }[]>(
-      `with inserted as (insert into messages (user_id, content) values (?, ?) returning id, created_at, user_id)
-       select i.id::text as id, i.created_at, u.username, u.bot from inserted i join users u on u.id = i.user_id`,
-      [author.id, input.content],
-    );
-    if (!row) throw new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
-    if (tags.length > 0) {
-      // Tags are shared rows: concurrent posts may create the same one, which `on conflict` absorbs.
-      // (The list travels as one JSON parameter: the driver would spread a JS array into several.)
-      const tagList = JSON.stringify(tags);
-      await tx.execute(
+  // (The list travels as one JSON parameter: the driver would spread a JS array into several.)
+  const tagList = JSON.stringify(messageTags(input.content, input.tags));
+  const insert = async (db: EntityManager) => {
+    // Tags are shared rows that may not exist yet, and concurrent posts may create the same one, which
+    // `on conflict` absorbs. A statement of its own: the insert below must see a tag another post created
+    // after this one started, which a single statement's snapshot would not. A tag left without a message
+    // by a failed insert is harmless (a tag is only seen through its messages).
+    if (tagList !== '[]')
+      await db.execute(
         'insert into tags (name) select jsonb_array_elements_text(?::jsonb) on conflict (name) do nothing',
         [tagList],
       );
-      await tx.execute(
-        `insert into message_tags (message_id, tag_id)
-         select ?, id from tags where name in (select jsonb_array_elements_text(?::jsonb))`,
-        [row.id, tagList],
-      );
-    }
-    const message: Message = {
-      id: row.id,
-      author: { username: row.username, bot: row.bot },
-      content: input.content,
-      tags,
-      likeCount: 0,
-      likedByMe: false,
-      createdAt: new Date(row.created_at).toISOString(),
-    };
-    // The same frame goes to every viewer, so likedByMe is false in it (a new message has no likes).
-    const eventId = await appendEvent(tx, 'message.created', message);
-    if (idempotency) await storeResponse(tx, author.id, idempotency.key, message);
-    return { message, eventId };
+    const [row] = await db.execute<{ message: Message; event_id: string }[]>(INSERT_MESSAGE, [
+      author.id,
+      input.content,
+      tagList,
+    ]);
+    if (!row) throw new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
+    return { message: row.message, eventId: row.event_id };
+  };
+  if (!idempotency) return insert(em);
+  return em.transactional(async (tx) => {
+    const claim = await claimKey(tx, author.id, idempotency);
+    // A retry: the stored response, and no new event (the first request announced the message).
+    if (!claim.claimed) return { message: claim.response as Message, eventId: null };
+    const created = await insert(tx);
+    await storeResponse(tx, author.id, idempotency.key, created.message);
+    return created;
   });
 }
 
