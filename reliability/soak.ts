@@ -179,6 +179,16 @@ try {
     errorWindows,
     typicalWindow,
     subscriberMissing: delivery.missing[0],
+    // What the subscriber went through, to tell a message never sent from one held back or cut off.
+    subscriber: {
+      events: reader.events,
+      repeated: reader.repeated,
+      resyncs: reader.resyncs,
+      subscriptions: reader.subscriptions,
+      closeCodes: reader.closeCodes,
+      lastEventId: reader.lastEventId?.toString(),
+      firstMissing: ids.filter((id) => !reader.messages.has(id)).slice(0, 5),
+    },
     crashes: cluster.replicas[0]!.crashes.length,
   };
   console.log(JSON.stringify(report));
@@ -190,6 +200,7 @@ try {
   ];
   for (const [ok, what] of checks) log(`${ok ? 'pass' : 'FAIL'}: ${what}`);
   failed = checks.some(([ok]) => !ok);
+  if (failed) log(`the API's last output:\n${cluster.replicas[0]!.output().slice(-8_192)}`);
 } finally {
   await cluster.close();
 }

@@ -117,6 +117,15 @@ describe('register, log in, post and read', () => {
     });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('UNAUTHORIZED');
+    // With an Idempotency-Key the key's row is written first, and its foreign key finds no account.
+    const withKey = await t.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers: { ...erin.auth, 'idempotency-key': 'ghost-1' },
+      payload: { content: 'from a deleted account #ghost' },
+    });
+    expect(withKey.statusCode).toBe(401);
+    expect(withKey.json().error.code).toBe('UNAUTHORIZED');
     const [row] = await t.orm.em
       .fork()
       .execute<{ count: string }[]>(

@@ -1,6 +1,7 @@
 // Messages, the feed and likes. The SQL is written out: these are the hot paths, each one a single
 // indexed query (see the migration), and counts change in the same transaction as the rows they count.
 import type { LikeState, Message, MessagePage } from '@flock/shared';
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiError, notFound } from '../domain/api-error.ts';
 import { messageTags, normaliseTag } from '../domain/tags.ts';
@@ -92,19 +93,27 @@ export async function postMessage(
       input.content,
       tagList,
     ]);
-    if (!row) throw new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
+    if (!row) throw accountGone();
     return { message: row.message, eventId: row.event_id };
   };
-  if (!idempotency) return insert(em);
-  return em.transactional(async (tx) => {
-    const claim = await claimKey(tx, author.id, idempotency);
-    // A retry: the stored response, and no new event (the first request announced the message).
-    if (!claim.claimed) return { message: claim.response as Message, eventId: null };
-    const created = await insert(tx);
-    await storeResponse(tx, author.id, idempotency.key, created.message);
-    return created;
-  });
+  try {
+    if (!idempotency) return await insert(em);
+    return await em.transactional(async (tx) => {
+      const claim = await claimKey(tx, author.id, idempotency);
+      // A retry: the stored response, and no new event (the first request announced the message).
+      if (!claim.claimed) return { message: claim.response as Message, eventId: null };
+      const created = await insert(tx);
+      await storeResponse(tx, author.id, idempotency.key, created.message);
+      return created;
+    });
+  } catch (error) {
+    // The account was deleted after its token was issued, between the statements or before the key's row.
+    if (error instanceof ForeignKeyConstraintViolationException) throw accountGone();
+    throw error;
+  }
 }
+
+const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 
 export interface FeedFilter {
   tag?: string | undefined;
