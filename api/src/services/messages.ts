@@ -76,14 +76,15 @@ export async function postMessage(
   input: { content: string; tags?: string[] | undefined },
   idempotency?: IdempotencyClaim,
 ): Promise<{ message: Message; eventId: string | null }> {
+  const tags = messageTags(input.content, input.tags);
   // (The list travels as one JSON parameter: the driver would spread a JS array into several.)
-  const tagList = JSON.stringify(messageTags(input.content, input.tags));
+  const tagList = JSON.stringify(tags);
   const insert = async (db: EntityManager) => {
     // Tags are shared rows that may not exist yet, and concurrent posts may create the same one, which
     // `on conflict` absorbs. A statement of its own: the insert below must see a tag another post created
     // after this one started, which a single statement's snapshot would not. A tag left without a message
     // by a failed insert is harmless (a tag is only seen through its messages).
-    if (tagList !== '[]')
+    if (tags.length > 0)
       await db.execute(
         'insert into tags (name) select jsonb_array_elements_text(?::jsonb) on conflict (name) do nothing',
         [tagList],
