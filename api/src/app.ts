@@ -13,6 +13,7 @@ import docs from './plugins/docs.ts';
 import errors from './plugins/errors.ts';
 import housekeeping from './plugins/housekeeping.ts';
 import liveFeed, { type WakeMode } from './plugins/live-feed.ts';
+import loadShedding from './plugins/load-shedding.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import security from './plugins/security.ts';
 import webApp from './plugins/web-app.ts';
@@ -85,8 +86,8 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(errors);
   await app.register(database, { orm: deps.orm });
   await app.register(metricsPlugin, { metrics: deps.metrics });
-  await app.register(security, {
-    corsOrigins: config.corsOrigins,
+  await app.register(security, { corsOrigins: config.corsOrigins });
+  await app.register(loadShedding, {
     maxEventLoopDelayMs: config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
     maxDbWaiting: config.OVERLOAD_MAX_DB_WAITING,
   });
