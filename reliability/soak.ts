@@ -1,5 +1,5 @@
-// `npm run soak [-- --minutes 30]`: one API process on PostgreSQL at 70% of its sustainable rate (a mix of
-// feed reads and posts, open loop) with a live subscriber, for --minutes. Pass: the resident memory at the
+// `npm run soak [-- --minutes 30 --load 0.7]`: one API process on PostgreSQL at 70% (--load) of its
+// sustainable rate (a mix of feed reads and posts, open loop) with a live subscriber, for --minutes. Pass: the resident memory at the
 // end is within 10% of where it stood after warm-up, no window of 30 s has more than 1% errors, and the
 // subscriber received every message. Bounded, 127.0.0.1 only; prints a JSON report, exits 1 on failure.
 import { readFileSync } from 'node:fs';
@@ -8,9 +8,14 @@ import { exitOnSignals, register, sleep, startCluster, storedMessages } from './
 import { closedLoopRate, openLoop, percentile, type RequestSpec } from './lib/open-loop.ts';
 import { awaitDelivery, Subscriber } from './lib/subscribers.ts';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '30' }, load: { type: 'string', default: '0.7' } },
+});
 const minutes = Number(values.minutes);
 if (!(minutes > 0 && minutes <= 240)) throw new Error('--minutes must be in (0, 240]');
+// The share of the sustainable rate to offer: 0.7 is the soak; more probes what breaks first near the limit.
+const load = Number(values.load);
+if (!(load > 0 && load <= 2)) throw new Error('--load must be in (0, 2]');
 const log = (line: string) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 exitOnSignals();
@@ -35,7 +40,7 @@ try {
   const specs = [read, read, byTag, read, post];
   await closedLoopRate(url, specs, { seconds: 3, connections: 16 });
   const sustainable = await closedLoopRate(url, specs, { seconds: 10, connections: 16 });
-  const rate = 0.7 * sustainable;
+  const rate = load * sustainable;
   log(`sustainable ${Math.round(sustainable)}/s; soaking at ${Math.round(rate)}/s for ${minutes} min`);
 
   const rss: { at: number; bytes: number }[] = [];
@@ -157,6 +162,7 @@ try {
   const report = {
     scenario: 'soak',
     minutes,
+    load,
     sustainable: Math.round(sustainable),
     rate: Math.round(rate),
     sent: run.sent,
