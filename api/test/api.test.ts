@@ -106,6 +106,32 @@ describe('register, log in, post and read', () => {
     expect(byTag.items.map((m) => m.id).sort()).toEqual(posted.map((m) => m.id).sort());
   });
 
+  it('links known and new tags alike, and a post without tags to none', async () => {
+    const frank = await signUp(t.app);
+    const known = `known${Date.now()}`;
+    const fresh = `fresh${Date.now()}`;
+    await post(t.app, frank, `first use of #${known}`);
+    // One tag exists, one does not: the write finds a tag missing, creates it and writes once.
+    const both = await post(t.app, frank, `#${known} and #${fresh}`);
+    expect(both.tags).toEqual([fresh, known]);
+    const plain = await post(t.app, frank, 'no tags at all');
+    expect(plain.tags).toEqual([]);
+    const rows = await t.orm.em
+      .fork()
+      .execute<{ id: string; tags: string[] }[]>(
+        `select m.id::text as id, array(select t.name from message_tags mt join tags t on t.id = mt.tag_id
+                where mt.message_id = m.id order by t.name) as tags
+           from messages m where m.id in (?, ?)`,
+        [both.id, plain.id],
+      );
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.tags]))).toEqual({
+      [both.id]: [fresh, known],
+      [plain.id]: [],
+    });
+    // Each post wrote one message, not one per attempt.
+    expect((await feed(`?tag=${fresh}`)).items.map((m) => m.id)).toEqual([both.id]);
+  });
+
   it('answers 401 and stores nothing when the account was deleted after its token was issued', async () => {
     const erin = await signUp(t.app);
     await t.orm.em.fork().execute('delete from users where username = ?', [erin.username]);

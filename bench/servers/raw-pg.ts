@@ -4,6 +4,7 @@
 // comes in `x-user-id`). DATABASE_URL is the database; DB_POOL_MAX as Flock's (10).
 import Fastify from 'fastify';
 import pg from 'pg';
+import { CommitNotifier } from '../../api/src/live/commit-notifier.ts';
 import { INSERT_MESSAGE_SQL } from '../../api/src/services/messages.ts';
 
 const pool = new pg.Pool({
@@ -81,13 +82,12 @@ async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Prom
   }
 }
 
-const notify = (eventId: string) =>
-  pool
-    .query('select pg_notify($1, $2)', [
-      'flock_events_bench',
-      JSON.stringify({ id: eventId, at: Date.now() }),
-    ])
-    .catch(() => {});
+// Commits announced as the API does: one NOTIFY at a time, carrying the commits made meanwhile.
+const notifier = new CommitNotifier(
+  (payload) => pool.query('select pg_notify($1, $2)', ['flock_events_bench', payload]),
+  () => {},
+);
+const notify = (eventId: string) => notifier.notify({ id: eventId, at: Date.now() });
 
 app.post('/api/messages', async (request, reply) => {
   const body = request.body as { content: string; tags?: string[] };
@@ -99,18 +99,19 @@ app.post('/api/messages', async (request, reply) => {
   ].slice(0, 10);
   const userId = userOf(request.headers);
   const tagList = JSON.stringify(tags);
-  if (tags.length > 0)
+  // As the API: the write first, and the tags only when one is new.
+  const write = () =>
+    pool.query<{ message: object; event_id: string }>(INSERT_MESSAGE_SQL, [userId, body.content, tagList]);
+  let { rows } = await write();
+  if (rows.length === 0 && tags.length > 0) {
     await pool.query(
       'insert into tags (name) select jsonb_array_elements_text($1::jsonb) on conflict (name) do nothing',
       [tagList],
     );
-  const { rows } = await pool.query<{ message: object; event_id: string }>(INSERT_MESSAGE_SQL, [
-    userId,
-    body.content,
-    tagList,
-  ]);
+    ({ rows } = await write());
+  }
   const { message, event_id: eventId } = rows[0]!;
-  void notify(eventId);
+  notify(eventId);
   return reply.code(201).send(message);
 });
 
@@ -157,7 +158,7 @@ app.put('/api/messages/:id/like', async (request, reply) => {
     return { likeCount: row.like_count, likedByMe: true, eventId: event.rows[0]!.id };
   });
   if (!result) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Message not found' } });
-  if (result.eventId) void notify(result.eventId);
+  if (result.eventId) notify(result.eventId);
   return { likeCount: result.likeCount, likedByMe: result.likedByMe };
 });
 

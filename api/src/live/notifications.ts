@@ -11,6 +11,25 @@ export interface CommitNotice {
   at: number;
 }
 
+/** Notices per NOTIFY: at most 48 bytes each (a 19-digit id), inside PostgreSQL's 8,000-byte payload. */
+export const MAX_NOTICES_PER_PAYLOAD = 150;
+
+export const encodeNotices = (notices: readonly CommitNotice[]): string => JSON.stringify(notices);
+
+/** A payload's notices: a list, or one notice alone (what replicas of an earlier version send). */
+export function decodeNotices(payload: string | undefined): CommitNotice[] {
+  const parsed: unknown = JSON.parse(payload ?? '');
+  const notices = Array.isArray(parsed) ? parsed : [parsed];
+  if (!notices.every(isNotice)) throw new Error('not a commit notice');
+  return notices;
+}
+
+const isNotice = (value: unknown): value is CommitNotice =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as CommitNotice).id === 'string' &&
+  typeof (value as CommitNotice).at === 'number';
+
 export interface Listener {
   close(): Promise<void>;
 }
@@ -18,7 +37,7 @@ export interface Listener {
 export function listenForCommits(
   databaseUrl: string,
   handlers: {
-    notice: (notice: CommitNotice) => void;
+    notices: (notices: CommitNotice[]) => void;
     reconnected: () => void;
     error: (error: unknown) => void;
   },
@@ -32,11 +51,15 @@ export function listenForCommits(
     if (closed) return;
     const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
     next.on('notification', (message) => {
+      let notices: CommitNotice[];
       try {
-        handlers.notice(JSON.parse(message.payload ?? '') as CommitNotice);
+        notices = decodeNotices(message.payload);
       } catch {
+        // Not ours to read: read the events table anyway, which is what a notice asks for.
         handlers.reconnected();
+        return;
       }
+      handlers.notices(notices);
     });
     next.on('error', (error) => {
       handlers.error(error);

@@ -1,8 +1,9 @@
 // The live feed's engine for this process: the event log reader, the hub of connections, the wake-ups
-// (PostgreSQL LISTEN/NOTIFY across replicas, or in-process for the embedded database), a slow poll as
-// the fallback, and retention. Write routes call `committed(eventId)` after their transaction commits.
+// (PostgreSQL LISTEN/NOTIFY across replicas, batched by CommitNotifier, or in-process for the embedded
+// database), a slow poll as the fallback, and retention. Write routes call `committed(eventId)` after their transaction commits.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { CommitNotifier } from '../live/commit-notifier.ts';
 import { EventLog } from '../live/event-log.ts';
 import { LiveHub } from '../live/hub.ts';
 import { CHANNEL, type Listener, listenForCommits } from '../live/notifications.ts';
@@ -63,8 +64,8 @@ export default fp(
     let listener: Listener | undefined;
     if (options.wakeMode === 'listen') {
       listener = listenForCommits(options.databaseUrl, {
-        notice: (notice) => {
-          log.noteCommit(notice.id, notice.at);
+        notices: (notices) => {
+          for (const notice of notices) log.noteCommit(notice.id, notice.at);
           log.wake();
         },
         reconnected: () => log.wake(),
@@ -73,11 +74,10 @@ export default fp(
       });
     }
 
-    const notify = (eventId: string, at: number) =>
-      app.orm.em
-        .fork()
-        .execute('select pg_notify(?, ?)', [CHANNEL, JSON.stringify({ id: eventId, at })])
-        .catch((error) => app.log.warn({ err: error }, 'live feed: notify failed; other replicas poll'));
+    const notifier = new CommitNotifier(
+      (payload) => app.orm.em.fork().execute('select pg_notify(?, ?)', [CHANNEL, payload]),
+      (error) => app.log.warn({ err: error }, 'live feed: notify failed; other replicas poll'),
+    );
 
     app.decorate('liveFeed', {
       log,
@@ -86,7 +86,7 @@ export default fp(
         const at = Date.now();
         log.noteCommit(eventId, at);
         log.wake();
-        if (options.wakeMode === 'listen') void notify(eventId, at);
+        if (options.wakeMode === 'listen') notifier.notify({ id: eventId, at });
       },
     } satisfies LiveFeed);
 
@@ -102,6 +102,8 @@ export default fp(
     app.addHook('onClose', async () => {
       clearInterval(poll);
       clearInterval(prune);
+      // The pool closes after this hook: what committed last is still announced.
+      await notifier.flushed();
       await listener?.close();
     });
 

@@ -48,14 +48,17 @@ export interface MessageRef {
  * finding 8). The event's payload is built by the same statement and is also the response, so the two agree.
  * The event row is formed from the message's RETURNING row, so the transaction has its id before the event
  * takes its sequence number, which the event log's horizon relies on (see events.ts).
+ *
+ * It writes nothing unless every tag already exists (`tags` then holds all of them): a post with a new tag
+ * creates it and runs again (see postMessage). Most posts use known tags, and skip that round trip.
  */
 export const INSERT_MESSAGE_SQL = `with input as (select $1::int as user_id, $2::text as content, $3::jsonb as tags),
   author as (select u.id, u.username, u.bot from users u join input on u.id = input.user_id),
+  known as (select t.id from tags t where t.name in (select jsonb_array_elements_text(input.tags) from input)),
   inserted as (insert into messages (user_id, content) select author.id, input.content from author, input
+               where (select count(*) from known) = jsonb_array_length(input.tags)
                returning id, content, created_at),
-  linked as (insert into message_tags (message_id, tag_id)
-             select inserted.id, tags.id from inserted, tags
-              where tags.name in (select jsonb_array_elements_text(input.tags) from input)),
+  linked as (insert into message_tags (message_id, tag_id) select inserted.id, known.id from inserted, known),
   created as (select jsonb_build_object(
       'id', inserted.id::text,
       'author', jsonb_build_object('username', author.username, 'bot', author.bot),
@@ -80,20 +83,25 @@ export async function postMessage(
   // (The list travels as one JSON parameter: the driver would spread a JS array into several.)
   const tagList = JSON.stringify(tags);
   const insert = async (db: EntityManager) => {
-    // Tags are shared rows that may not exist yet, and concurrent posts may create the same one, which
-    // `on conflict` absorbs. A statement of its own: the insert below must see a tag another post created
-    // after this one started, which a single statement's snapshot would not. A tag left without a message
-    // by a failed insert is harmless (a tag is only seen through its messages).
-    if (tags.length > 0)
+    const write = () =>
+      db.execute<{ message: Message; event_id: string }[]>(INSERT_MESSAGE, [
+        author.id,
+        input.content,
+        tagList,
+      ]);
+    let [row] = await write();
+    if (!row && tags.length > 0) {
+      // A tag did not exist yet. Tags are shared rows that concurrent posts may create at once, which
+      // `on conflict` absorbs; in a statement of its own, so the write that follows sees a tag another post
+      // created after this one started. (A tag left without a message by a failed post is harmless: a tag
+      // is only ever seen through its messages.)
       await db.execute(
         'insert into tags (name) select jsonb_array_elements_text(?::jsonb) on conflict (name) do nothing',
         [tagList],
       );
-    const [row] = await db.execute<{ message: Message; event_id: string }[]>(INSERT_MESSAGE, [
-      author.id,
-      input.content,
-      tagList,
-    ]);
+      [row] = await write();
+    }
+    // With every tag there, nothing written means the author is gone.
     if (!row) throw accountGone();
     return { message: row.message, eventId: row.event_id };
   };
