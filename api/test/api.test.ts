@@ -116,14 +116,12 @@ describe('register, log in, post and read', () => {
     expect(both.tags).toEqual([fresh, known]);
     const plain = await post(t.app, frank, 'no tags at all');
     expect(plain.tags).toEqual([]);
-    const rows = await t.orm.em
-      .fork()
-      .execute<{ id: string; tags: string[] }[]>(
-        `select m.id::text as id, array(select t.name from message_tags mt join tags t on t.id = mt.tag_id
+    const rows = await t.orm.em.fork().execute<{ id: string; tags: string[] }[]>(
+      `select m.id::text as id, array(select t.name from message_tags mt join tags t on t.id = mt.tag_id
                 where mt.message_id = m.id order by t.name) as tags
            from messages m where m.id in (?, ?)`,
-        [both.id, plain.id],
-      );
+      [both.id, plain.id],
+    );
     expect(Object.fromEntries(rows.map((row) => [row.id, row.tags]))).toEqual({
       [both.id]: [fresh, known],
       [plain.id]: [],
