@@ -2,6 +2,7 @@
 // skipped nor delivered twice, and delivery is always in id order.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPLICATION_NAME } from '../src/db/orm.ts';
 import { EventLog } from '../src/live/event-log.ts';
 import type { RoutedEvent } from '../src/live/streams.ts';
 import { APPEND_EVENT_SQL } from '../src/services/events.ts';
@@ -91,6 +92,35 @@ describe('event log', () => {
       expect(errors).toEqual([]);
     } finally {
       await idle.end();
+      await writer.end();
+    }
+  });
+
+  it('never gives up on a transaction of the API’s own sessions: its event arrives, in order', async () => {
+    const { log, delivered, errors, abandoned } = collectingLog(300);
+    log.wake();
+    await log.ready;
+    // Named as the API names its pool's sessions: a slow transaction of ours, past the wait limit.
+    const own = new pg.Client({ connectionString: t.database.url, application_name: APPLICATION_NAME });
+    await own.connect();
+    const writer = await client();
+    const polling = setInterval(() => log.wake(), 20);
+    try {
+      await own.query('begin');
+      const slow = (await own.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      const fast = (await writer.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      await settle(1_000);
+      // Giving up here would deliver `fast` and skip `slow` for good once it commits.
+      expect(delivered.map((e) => e.id.toString())).toEqual([]);
+      expect(abandoned).toEqual([]);
+
+      await own.query('commit');
+      await settle(300);
+      expect(delivered.map((e) => e.id.toString())).toEqual([String(slow), String(fast)]);
+      expect(errors).toEqual([]);
+    } finally {
+      clearInterval(polling);
+      await own.end();
       await writer.end();
     }
   });

@@ -3,6 +3,13 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { entities } from './entities/index.ts';
 import { migrationsList } from './migrations/index.ts';
 
+/**
+ * How the API's own sessions are named in pg_stat_activity. The live feed's horizon waits for their
+ * transactions however long they take (they end by themselves: see the timeouts below), and gives up only
+ * on other sessions' (events.ts, live/horizon.ts).
+ */
+export const APPLICATION_NAME = 'flock-api';
+
 export interface OrmOptions {
   databaseUrl: string;
   poolMax: number;
@@ -21,6 +28,7 @@ export function ormConfig(options: OrmOptions) {
     // Passed to pg's Pool: waiting for a connection (a full pool, or a database that is down) fails fast,
     // and no statement may hold a connection for long.
     driverOptions: {
+      application_name: APPLICATION_NAME,
       connectionTimeoutMillis: options.acquireTimeoutMs ?? 2_000,
       statement_timeout: 10_000,
       query_timeout: 15_000,

@@ -3,6 +3,7 @@
 // of id order are neither skipped nor delivered twice, on every replica alike (see horizon.ts).
 import type { LiveEventType } from '@flock/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { APPLICATION_NAME } from '../db/orm.ts';
 import { type HorizonCandidate, settleHorizon } from './horizon.ts';
 import type { RoutedEvent } from './streams.ts';
 
@@ -115,10 +116,13 @@ export class EventLog {
     const [sequence] = await em.execute<{ last_value: string; is_called: boolean }[]>(
       'select last_value, is_called from events_id_seq',
     );
-    const [activity] = await em.execute<{ running: string[] }[]>(
+    const [activity] = await em.execute<{ running: string[]; own: string[] }[]>(
       // Autovacuum takes transaction ids (ANALYZE writes statistics) but never writes an event.
-      `select coalesce(array_agg(backend_xid::text), '{}') as running from pg_stat_activity
+      `select coalesce(array_agg(backend_xid::text), '{}') as running,
+              coalesce(array_agg(backend_xid::text) filter (where application_name = ?), '{}') as own
+         from pg_stat_activity
         where backend_xid is not null and datname = current_database() and backend_type <> 'autovacuum worker'`,
+      [APPLICATION_NAME],
     );
     const running = new Set(activity!.running);
     const allocated = BigInt(sequence!.last_value) - (sequence!.is_called ? 0n : 1n);
@@ -128,6 +132,7 @@ export class EventLog {
       running,
       Date.now(),
       this.#options.maxWaitMs,
+      new Set(activity!.own),
     );
     // Every candidate taken while such a transaction runs times out in turn: report each one once.
     for (const xid of this.#reportedAbandoned) if (!running.has(xid)) this.#reportedAbandoned.delete(xid);

@@ -26,21 +26,24 @@ export interface SettledHorizon {
 
 /**
  * The highest sequence value whose transactions have all ended, given the transactions running now;
- * drops the candidates it settles. Transactions still running after `maxWaitMs` (an idle session that is
- * not ours: our sessions have an idle-in-transaction timeout) stop holding the feed back.
+ * drops the candidates it settles. Another session's transactions still running after `maxWaitMs` (an idle
+ * session that is not ours) stop holding the feed back. Ours (`own`) never do: one of them may hold an event
+ * under the horizon, which giving up on it would skip for good, and they end by themselves (our sessions
+ * have statement and idle-in-transaction timeouts).
  */
 export function settleHorizon(
   candidates: HorizonCandidate[],
   running: ReadonlySet<string>,
   now: number,
   maxWaitMs: number,
+  own: ReadonlySet<string> = new Set(),
 ): SettledHorizon {
   let settled: bigint | undefined;
   let settledIndex = -1;
   const abandoned = new Set<string>();
   candidates.forEach((candidate, index) => {
     const stillRunning = [...candidate.waitingFor].filter((xid) => running.has(xid));
-    const timedOut = now - candidate.takenAt > maxWaitMs;
+    const timedOut = now - candidate.takenAt > maxWaitMs && !stillRunning.some((xid) => own.has(xid));
     if (stillRunning.length === 0 || timedOut) {
       settled = candidate.sequence;
       settledIndex = index;
