@@ -1,7 +1,7 @@
 // `npm run soak [-- --minutes 30 --load 0.7]`: one API process on PostgreSQL at 70% (--load) of its
-// sustainable rate (a mix of feed reads and posts, open loop) with a live subscriber, for --minutes. Pass: the resident memory at the
-// end is within 10% of where it stood after warm-up, no window of 30 s has more than 1% errors, and the
-// subscriber received every message. Bounded, 127.0.0.1 only; prints a JSON report, exits 1 on failure.
+// sustainable rate (a mix of feed reads and posts, open loop) with a live subscriber, for --minutes.
+// Pass: the resident memory at the end is within 10% of where it stood after warm-up, no window of 30 s
+// has more than 1% errors, and the subscriber received every message. Bounded, 127.0.0.1 only; prints a JSON report, exits 1 on failure.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exitOnSignals, register, sleep, startCluster, storedMessages } from './lib/cluster.ts';

@@ -5,7 +5,7 @@
 import Fastify from 'fastify';
 import pg from 'pg';
 import { CommitNotifier } from '../../api/src/live/commit-notifier.ts';
-import { INSERT_MESSAGE_SQL } from '../../api/src/services/messages.ts';
+import { INSERT_MESSAGE_SQL, INSERT_TAGS_SQL } from '../../api/src/services/messages.ts';
 
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -104,10 +104,7 @@ app.post('/api/messages', async (request, reply) => {
     pool.query<{ message: object; event_id: string }>(INSERT_MESSAGE_SQL, [userId, body.content, tagList]);
   let { rows } = await write();
   if (rows.length === 0 && tags.length > 0) {
-    await pool.query(
-      'insert into tags (name) select jsonb_array_elements_text($1::jsonb) on conflict (name) do nothing',
-      [tagList],
-    );
+    await pool.query(INSERT_TAGS_SQL, [tagList]);
     ({ rows } = await write());
   }
   const { message, event_id: eventId } = rows[0]!;

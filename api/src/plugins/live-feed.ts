@@ -1,6 +1,7 @@
 // The live feed's engine for this process: the event log reader, the hub of connections, the wake-ups
 // (PostgreSQL LISTEN/NOTIFY across replicas, batched by CommitNotifier, or in-process for the embedded
-// database), a slow poll as the fallback, and retention. Write routes call `committed(eventId)` after their transaction commits.
+// database), a slow poll as the fallback, and retention. Write routes call `committed(eventId)` after
+// their transaction commits.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { CommitNotifier } from '../live/commit-notifier.ts';

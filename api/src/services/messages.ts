@@ -73,6 +73,11 @@ select created.message, event.id::text as event_id from created, event`;
 /** The same, with the ORM's placeholders. */
 const INSERT_MESSAGE = INSERT_MESSAGE_SQL.replace(/\$\d/g, '?');
 
+/** Creates those of a post's tags that do not exist yet (see postMessage); shared with the bench baseline. */
+export const INSERT_TAGS_SQL =
+  'insert into tags (name) select jsonb_array_elements_text($1::jsonb) on conflict (name) do nothing';
+const INSERT_TAGS = INSERT_TAGS_SQL.replace('$1', '?');
+
 export async function postMessage(
   em: EntityManager,
   author: { id: number },
@@ -95,10 +100,7 @@ export async function postMessage(
       // `on conflict` absorbs; in a statement of its own, so the write that follows sees a tag another post
       // created after this one started. (A tag left without a message by a failed post is harmless: a tag
       // is only ever seen through its messages.)
-      await db.execute(
-        'insert into tags (name) select jsonb_array_elements_text(?::jsonb) on conflict (name) do nothing',
-        [tagList],
-      );
+      await db.execute(INSERT_TAGS, [tagList]);
       [row] = await write();
     }
     // With every tag there, nothing written means the author is gone.
