@@ -1,4 +1,4 @@
-// docker-compose.yaml, checked for consistency without a container engine: services, ports, environment
+// docker-compose.yaml, read as a file (containers/test brings it up for real): services, ports, environment
 // (the API's against its ConfigSchema, the bots' against their config loader), volumes, health checks,
 // and the agreement between Compose, nginx.conf, the Prometheus config, Grafana and the manifests.
 import { existsSync } from 'node:fs';
@@ -21,7 +21,9 @@ type Service = {
   deploy?: { replicas?: number };
   networks?: { default?: { aliases?: string[] } };
 };
-const compose = parse(readRepoFile('docker-compose.yaml'), { merge: true }) as {
+// As Compose reads it with none of its variables set: each `${NAME:-default}` is its default.
+const withDefaults = readRepoFile('docker-compose.yaml').replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+const compose = parse(withDefaults, { merge: true }) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
 };
@@ -77,7 +79,7 @@ describe('docker-compose.yaml', () => {
     const upstream = /upstream flock_api \{\s*server ([\w.-]+):(\d+);/.exec(nginx)!;
     expect(services.api!.networks?.default?.aliases).toContain(upstream[1]);
     expect(Number(upstream[2])).toBe(config.PORT);
-    expect(services.web!.ports).toEqual([`8080:${/listen (\d+)/.exec(nginx)![1]}`]);
+    expect(services.web!.ports).toEqual([`127.0.0.1:8080:${/listen (\d+)/.exec(nginx)![1]}`]);
 
     const bots = loadBotConfig([], env('bots'));
     const target = new URL(bots.targetUrl);
@@ -126,7 +128,7 @@ describe('docker-compose.yaml', () => {
     const dashboardsMount = services.grafana!.volumes!.find((v) => v.startsWith('./grafana/dashboards:'))!;
     expect(dashboardsMount.split(':')[1]).toBe(provider.providers[0].options.path);
     const datasource = parse(readRepoFile('grafana/provisioning/datasources/prometheus.yaml')).datasources[0];
-    expect(datasource.url).toBe(`http://prometheus:${services.prometheus!.ports![0]!.split(':')[1]}`);
+    expect(datasource.url).toBe(`http://prometheus:${services.prometheus!.ports![0]!.split(':')[2]}`);
     expect(services.prometheus!.volumes).toContain(
       './monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
     );

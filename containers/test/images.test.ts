@@ -1,0 +1,291 @@
+// The four Flock images, built by the global setup from their real Dockerfiles, checked as built (user,
+// contents) and run the way the manifests run them: PostgreSQL, the API's migration step and the API,
+// the web server in front of it, a bot pod as the operator builds it, and the operator against a
+// Kubernetes API server, each with the pod's user, a read-only root, dropped capabilities and its
+// emptyDirs, on a network of the test's own. Traffic from the test goes to 127.0.0.1 only.
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { type KObject, render } from '../../manifests/test/support.ts';
+import { buildDeployment } from '../../operator/src/builders.ts';
+import { TestApiServer } from '../../operator/src/testserver/server.ts';
+import type { BotSwarm } from '../../shared/src/botswarm.ts';
+import { STAND_INS } from '../bases.ts';
+import { docker, run } from '../docker.ts';
+import { FLOCK_IMAGES, type FlockImage, REPO } from '../images.ts';
+import { type PodSpec, podRun } from './pod-run.ts';
+import {
+  hostPort,
+  imageContains,
+  imagePaths,
+  machineOnlyCertificates,
+  stopWithSigterm,
+  TEST_LABEL,
+  useEngine,
+  waitHealthy,
+} from './support.ts';
+
+useEngine();
+const NAMES = Object.keys(FLOCK_IMAGES) as FlockImage[];
+const tagOf = (name: FlockImage) => FLOCK_IMAGES[name].tag;
+
+describe('the images as built', () => {
+  it.each(NAMES)('%s runs as a non-root user with a health check', async (name) => {
+    const config = JSON.parse(
+      await docker(['image', 'inspect', '--format', '{{json .Config}}', tagOf(name)]),
+    ) as {
+      User: string;
+      Healthcheck?: { Test: string[] };
+    };
+    expect(config.User).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+    expect(config.Healthcheck?.Test[0]).toBe('CMD');
+    expect(await docker(['run', '--rm', '--entrypoint', 'id', tagOf(name), '-u'])).toBe(
+      config.User.split(':')[0],
+    );
+  });
+
+  it.each(NAMES)('%s holds production dependencies only, and no test code', async (name) => {
+    const paths = await imagePaths(tagOf(name));
+    // Our own code only: third-party packages may ship their own tests inside node_modules.
+    const ours = paths.filter((p) => !p.includes('node_modules/'));
+    const devPackages = paths.filter((p) =>
+      /node_modules\/(vitest|@vitest|typescript|@biomejs|playwright-core|fast-check|vite|@seriousme|autocannon)\/$/.test(
+        p,
+      ),
+    );
+    expect(devPackages).toEqual([]);
+    expect(ours.filter((p) => /(^|\/)test\/|\.test\.ts$|testserver/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /(^|\/)\.npm\/_cacache\//.test(p))).toEqual([]);
+
+    if (name === 'web') {
+      // Only nginx and the built app: no Node, no node_modules, no sources.
+      expect(paths.filter((p) => /node_modules|^app\//.test(p))).toEqual([]);
+      expect(paths).toContain('usr/share/nginx/html/index.html');
+    } else {
+      expect(paths).toContain(`app/${name}/src/`);
+      expect(paths.some((p) => p.startsWith('app/node_modules/'))).toBe(true);
+    }
+  });
+
+  it.each(NAMES)(
+    "%s holds none of this machine's CA certificates (they serve its build stage only)",
+    async (name) => {
+      const machineCertificates = machineOnlyCertificates();
+      const env = JSON.parse(
+        await docker(['image', 'inspect', '--format', '{{json .Config.Env}}', tagOf(name)]),
+      ) as string[];
+      expect(env.filter((e) => /^(NODE_EXTRA_CA_CERTS|npm_config_cafile|SSL_CERT_FILE)=/i.test(e))).toEqual(
+        [],
+      );
+      expect(await imageContains(tagOf(name), machineCertificates)).toEqual([]);
+      // The check can see them: the build stage's image holds them.
+      if (machineCertificates.length > 0 && name !== 'web') {
+        expect(await imageContains(STAND_INS.nodeBuilder.image, machineCertificates)).toEqual(
+          machineCertificates,
+        );
+      }
+    },
+  );
+});
+
+describe('the images run as the manifests run them', () => {
+  const runId = randomUUID().slice(0, 8);
+  const network = `flock-test-${runId}`;
+  const volume = `flock-test-pgdata-${runId}`;
+  const containers: string[] = [];
+  const grace: Partial<Record<FlockImage, number>> = {};
+  let base: KObject[];
+  let apiServer: TestApiServer;
+  let kubeDir: string;
+
+  const podOf = (kind: string, name: string): PodSpec => {
+    const found = base.find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) throw new Error(`no ${kind} ${name} in manifests/base`);
+    return found.spec.template.spec as PodSpec;
+  };
+  const start = async (name: string, args: string[]) => {
+    containers.push(name);
+    await docker(args);
+  };
+
+  beforeAll(async () => {
+    base = await render(join(REPO, 'manifests/base'));
+    await docker(['network', 'create', '--label', TEST_LABEL, network]);
+    await docker(['volume', 'create', '--label', TEST_LABEL, volume]);
+    // PostgreSQL as the StatefulSet runs it (the stand-in in place of postgres:17.6-alpine), ready by its
+    // own readiness probe's command.
+    const postgres = `flock-test-postgres-${runId}`;
+    const pod = podOf('StatefulSet', 'flock-postgres');
+    await start(
+      postgres,
+      podRun({
+        pod,
+        image: STAND_INS.postgres.image,
+        name: postgres,
+        network,
+        aliases: ['flock-postgres'],
+        objects: base,
+        claims: { data: volume },
+        label: TEST_LABEL,
+      }).args,
+    );
+    const probe = pod.containers[0]!.readinessProbe!.exec!.command;
+    await vi.waitFor(async () => docker(['exec', postgres, ...probe]), { timeout: 60_000, interval: 500 });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const name of containers.reverse()) await run('docker', ['rm', '-f', name]);
+    await run('docker', ['network', 'rm', network]);
+    await run('docker', ['volume', 'rm', '-f', volume]);
+    await apiServer?.stop();
+    if (kubeDir) rmSync(kubeDir, { recursive: true, force: true });
+  });
+
+  it('api: the migration step completes, then the API turns healthy and ready', async () => {
+    const pod = podOf('Deployment', 'flock-api');
+    const migrate = `flock-test-migrate-${runId}`;
+    await start(
+      migrate,
+      podRun({
+        pod,
+        container: 'migrate',
+        image: tagOf('api'),
+        name: migrate,
+        network,
+        objects: base,
+        label: TEST_LABEL,
+      }).args,
+    );
+    const exit = await run('docker', ['wait', migrate], { timeoutMs: 60_000 });
+    const logs = await run('docker', ['logs', migrate]);
+    expect(exit.stdout.trim(), logs.stderr).toBe('0');
+    expect(JSON.parse(logs.stdout.trim().split('\n').at(-1)!)).toMatchObject({ msg: 'migrations applied' });
+
+    const api = `flock-test-api-${runId}`;
+    const spec = podRun({
+      pod,
+      container: 'api',
+      image: tagOf('api'),
+      name: api,
+      network,
+      aliases: ['flock-api'],
+      objects: base,
+      label: TEST_LABEL,
+    });
+    expect(spec.user).toBe('10001:10001');
+    grace.api = spec.gracePeriodSeconds;
+    await start(api, spec.args);
+    await waitHealthy(api);
+    const ready = await fetch(`http://127.0.0.1:${await hostPort(api, 3000)}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('web: turns healthy, serves the app and proxies /api to the API', async () => {
+    const web = `flock-test-web-${runId}`;
+    const spec = podRun({
+      pod: podOf('Deployment', 'flock-web'),
+      image: tagOf('web'),
+      name: web,
+      network,
+      objects: base,
+      label: TEST_LABEL,
+    });
+    expect(spec.user).toBe('101:101');
+    grace.web = spec.gracePeriodSeconds;
+    await start(web, spec.args);
+    await waitHealthy(web);
+    const origin = `http://127.0.0.1:${await hostPort(web, 8080)}`;
+    const page = await fetch(`${origin}/tags/flock`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<flock-app');
+    const api = await fetch(`${origin}/api/messages?limit=1`);
+    expect(api.status).toBe(200);
+    expect(await api.json()).toMatchObject({ items: expect.any(Array) });
+  });
+
+  it('bot-agent: a bot pod as the operator builds it turns healthy', async () => {
+    const swarm = parse(readFileSync(join(REPO, 'manifests/examples/botswarm.yaml'), 'utf8')) as BotSwarm;
+    swarm.metadata = { ...swarm.metadata, namespace: 'flock', uid: randomUUID() };
+    const deployment = buildDeployment(swarm);
+    const pod = (deployment.spec as { template: { spec: PodSpec } }).template.spec;
+    const bots = `flock-test-bots-${runId}`;
+    const spec = podRun({
+      pod,
+      image: tagOf('bot-agent'),
+      name: bots,
+      network,
+      fieldRefs: { 'metadata.name': `demo-bots-${runId}`, 'metadata.namespace': 'flock' },
+      label: TEST_LABEL,
+    });
+    expect(spec.user).toBe('10001:10001');
+    grace['bot-agent'] = spec.gracePeriodSeconds;
+    await start(bots, spec.args);
+    await waitHealthy(bots);
+    const metrics = await fetch(`http://127.0.0.1:${await hostPort(bots, spec.ports[0]!)}/metrics`);
+    expect(await metrics.text()).toContain('flock_bots_active');
+  });
+
+  it('operator: turns healthy and ready against a Kubernetes API, as its Deployment runs it', async () => {
+    // The Kubernetes API is reached on 127.0.0.1, so this one container shares the host's network.
+    apiServer = new TestApiServer({ namespaces: ['default', 'flock'] });
+    await apiServer.start();
+    kubeDir = mkdtempSync(join(tmpdir(), 'flock-test-kube-'));
+    chmodSync(kubeDir, 0o755);
+    writeFileSync(join(kubeDir, 'config'), apiServer.kubeconfig('flock'), { mode: 0o644 });
+    const crd = await run('kubectl', [
+      '--kubeconfig',
+      join(kubeDir, 'config'),
+      'apply',
+      '-f',
+      join(REPO, 'crds/botswarm.yaml'),
+    ]);
+    expect(crd.code, crd.stderr).toBe(0);
+    const deployment = (await render(join(REPO, 'operator/deploy'))).find((o) => o.kind === 'Deployment')!;
+    const port = await freePort();
+    const operator = `flock-test-operator-${runId}`;
+    const spec = podRun({
+      pod: deployment.spec.template.spec as PodSpec,
+      image: tagOf('operator'),
+      name: operator,
+      network: 'host',
+      fieldRefs: { 'metadata.name': operator, 'metadata.namespace': 'flock' },
+      extraEnv: { KUBECONFIG: '/var/run/flock-test/config', PORT: String(port) },
+      mounts: [`${kubeDir}:/var/run/flock-test:ro`],
+      label: TEST_LABEL,
+    });
+    expect(spec.user).toBe('10001:10001');
+    grace.operator = spec.gracePeriodSeconds;
+    await start(operator, spec.args);
+    await waitHealthy(operator);
+    await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200), {
+      timeout: 30_000,
+      interval: 500,
+    });
+  });
+
+  it.each(['operator', 'bot-agent', 'web', 'api'] as FlockImage[])(
+    '%s stops cleanly on SIGTERM within its terminationGracePeriodSeconds',
+    async (name) => {
+      const container = containers.find((c) =>
+        c.startsWith(`flock-test-${name === 'bot-agent' ? 'bots' : name}-`),
+      )!;
+      const stopped = await stopWithSigterm(container, grace[name]!);
+      expect(stopped.exitCode, stopped.logs).toBe(0);
+      expect(stopped.seconds).toBeLessThan(grace[name]!);
+    },
+  );
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
