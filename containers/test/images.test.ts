@@ -92,6 +92,24 @@ describe('the images as built', () => {
   );
 });
 
+describe('docs/containers.md', () => {
+  // Its table: | `flock/api:dev` | 10001:10001 | 291 MB | 29 s | … |
+  const rows = [
+    ...readFileSync(join(REPO, 'docs/containers.md'), 'utf8').matchAll(
+      /^\| `(flock\/[\w-]+:dev)` \| (\S+) \| (\d+) MB \|/gm,
+    ),
+  ];
+  it.each(NAMES)("gives %s's user, and its size within 10%", async (name) => {
+    const row = rows.find((r) => r[1] === tagOf(name));
+    expect(row, `no row for ${tagOf(name)}`).toBeDefined();
+    const [size, user] = (
+      await docker(['image', 'inspect', '--format', '{{.Size}} {{.Config.User}}', tagOf(name)])
+    ).split(' ');
+    expect(user).toBe(row![2]);
+    expect(Math.abs(Number(size) / 1e6 - Number(row![3])) / Number(row![3])).toBeLessThan(0.1);
+  });
+});
+
 describe('the images run as the manifests run them', () => {
   const runId = randomUUID().slice(0, 8);
   const network = `flock-test-${runId}`;
