@@ -151,7 +151,7 @@ async function buildDebian(log: Log) {
       await stream('debootstrap', ['--variant=minbase', 'bookworm', work, DEBIAN_MIRROR], {
         onLine: (line) => {
           if (
-            /^I: (Retrieving Release|Validating|Installing core|Unpacking the base|Configuring the base|Base system)/.test(
+            /^I: (Retrieving Release|Retrieving Packages|Installing core|Unpacking the base|Configuring the base|Base system)/.test(
               line,
             )
           ) {

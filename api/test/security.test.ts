@@ -24,7 +24,6 @@ describe('headers', () => {
       const { headers } = await t.app.inject({ method: 'GET', url });
       expect(headers['x-content-type-options']).toBe('nosniff');
       expect(headers['x-frame-options']).toBe('SAMEORIGIN');
-      expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
       expect(headers['referrer-policy']).toBe('no-referrer');
       expect(headers['cross-origin-opener-policy']).toBe('same-origin');
       const csp = String(headers['content-security-policy']);
@@ -35,6 +34,21 @@ describe('headers', () => {
       expect(csp).not.toContain('unsafe-eval');
       expect(headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it('sends HSTS and upgrade-insecure-requests only to requests that came over https', async () => {
+    const plain = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+    expect(String(plain.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
+    // Through a TLS-terminating proxy, which says so in X-Forwarded-Proto.
+    const secure = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(secure.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    expect(String(secure.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+    expect(String(secure.headers['content-security-policy'])).toContain("default-src 'self'");
   });
 
   it('allows CORS only for the configured origins', async () => {

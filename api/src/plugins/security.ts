@@ -14,24 +14,27 @@ export default fp(
   async function security(app: FastifyInstance, options: SecurityOptions) {
     // The headers are @fastify/helmet's, computed once: registered on the app, the plugin builds a helmet
     // middleware (and re-parses the CSP) on every request, a tenth of the cost of a bare request. Our
-    // headers never vary (no nonces, no per-route options), so one probe request yields all of them.
-    const headers = await helmetHeaders({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-        },
-      },
+    // headers vary only with the request's scheme (no nonces, no per-route options), so one probe request
+    // per scheme yields all of them. Over plain http, HSTS means nothing and `upgrade-insecure-requests`
+    // would send every asset to an https that is not there: a blank page on any host but localhost.
+    const directives = {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+    };
+    const overHttps = await helmetHeaders({ contentSecurityPolicy: { directives } });
+    const overHttp = await helmetHeaders({
+      contentSecurityPolicy: { directives: { ...directives, upgradeInsecureRequests: null } },
+      strictTransportSecurity: false,
     });
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.headers(headers);
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(request.protocol === 'https' ? overHttps : overHttp);
       done();
     });
     await app.register(cors, { origin: options.corsOrigins.length > 0 ? options.corsOrigins : false });
