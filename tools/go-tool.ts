@@ -25,6 +25,33 @@ export const GO_TOOLS = {
     commands: { 'docker-compose': 'github.com/docker/compose/v2/cmd' },
     ldflags: (version) => `-s -w -X github.com/docker/compose/v2/internal.Version=${version}`,
   },
+  kubernetes: {
+    module: 'k8s.io/kubernetes',
+    commands: {
+      'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
+      'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
+      'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
+      etcd: 'flock.local/tools/kubernetes/etcd',
+    },
+    // What `kubectl version` and the components report (a source build says v0.0.0 otherwise).
+    ldflags: (version) => {
+      const [major, minor] = version.replace(/^v/, '').split('.');
+      return [
+        '-s -w',
+        ...['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) => [
+          `-X ${pkg}.gitVersion=${version}`,
+          `-X ${pkg}.gitMajor=${major}`,
+          `-X ${pkg}.gitMinor=${minor}`,
+          `-X ${pkg}.gitTreeState=clean`,
+        ]),
+      ].join(' ');
+    },
+  },
+  kwok: {
+    module: 'sigs.k8s.io/kwok',
+    commands: { kwok: 'sigs.k8s.io/kwok/cmd/kwok' },
+    ldflags: () => '-s -w',
+  },
 } satisfies Record<string, GoTool>;
 
 export type GoToolName = keyof typeof GO_TOOLS;

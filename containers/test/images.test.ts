@@ -17,7 +17,7 @@ import type { BotSwarm } from '../../shared/src/botswarm.ts';
 import { STAND_INS } from '../bases.ts';
 import { docker, run } from '../docker.ts';
 import { FLOCK_IMAGES, type FlockImage, REPO } from '../images.ts';
-import { type PodSpec, podRun } from './pod-run.ts';
+import { type PodRunOptions, type PodSpec, podRun } from './pod-run.ts';
 import {
   hostPort,
   imageContains,
@@ -129,6 +129,18 @@ describe('the images run as the manifests run them', () => {
     containers.push(name);
     await docker(args);
   };
+  /** Runs a container of a pod as the kubelet would, from the image `image`, until its health check passes. */
+  const runHealthy = async (
+    image: FlockImage,
+    options: Omit<PodRunOptions, 'image' | 'name' | 'network' | 'label'> & { network?: string },
+  ) => {
+    const name = `flock-test-${image}-${runId}`;
+    const spec = podRun({ image: tagOf(image), name, network, objects: base, label: TEST_LABEL, ...options });
+    grace[image] = spec.gracePeriodSeconds;
+    await start(name, spec.args);
+    await waitHealthy(name);
+    return { name, spec };
+  };
 
   beforeAll(async () => {
     base = await render(join(REPO, 'manifests/base'));
@@ -183,39 +195,15 @@ describe('the images run as the manifests run them', () => {
     expect(exit.stdout.trim(), logs.stderr).toBe('0');
     expect(JSON.parse(logs.stdout.trim().split('\n').at(-1)!)).toMatchObject({ msg: 'migrations applied' });
 
-    const api = `flock-test-api-${runId}`;
-    const spec = podRun({
-      pod,
-      container: 'api',
-      image: tagOf('api'),
-      name: api,
-      network,
-      aliases: ['flock-api'],
-      objects: base,
-      label: TEST_LABEL,
-    });
+    const { name: api, spec } = await runHealthy('api', { pod, container: 'api', aliases: ['flock-api'] });
     expect(spec.user).toBe('10001:10001');
-    grace.api = spec.gracePeriodSeconds;
-    await start(api, spec.args);
-    await waitHealthy(api);
     const ready = await fetch(`http://127.0.0.1:${await hostPort(api, 3000)}/readyz`);
     expect(ready.status).toBe(200);
   });
 
   it('web: turns healthy, serves the app and proxies /api to the API', async () => {
-    const web = `flock-test-web-${runId}`;
-    const spec = podRun({
-      pod: podOf('Deployment', 'flock-web'),
-      image: tagOf('web'),
-      name: web,
-      network,
-      objects: base,
-      label: TEST_LABEL,
-    });
+    const { name: web, spec } = await runHealthy('web', { pod: podOf('Deployment', 'flock-web') });
     expect(spec.user).toBe('101:101');
-    grace.web = spec.gracePeriodSeconds;
-    await start(web, spec.args);
-    await waitHealthy(web);
     const origin = `http://127.0.0.1:${await hostPort(web, 8080)}`;
     const page = await fetch(`${origin}/tags/flock`);
     expect(page.status).toBe(200);
@@ -230,19 +218,11 @@ describe('the images run as the manifests run them', () => {
     swarm.metadata = { ...swarm.metadata, namespace: 'flock', uid: randomUUID() };
     const deployment = buildDeployment(swarm);
     const pod = (deployment.spec as { template: { spec: PodSpec } }).template.spec;
-    const bots = `flock-test-bots-${runId}`;
-    const spec = podRun({
+    const { name: bots, spec } = await runHealthy('bot-agent', {
       pod,
-      image: tagOf('bot-agent'),
-      name: bots,
-      network,
       fieldRefs: { 'metadata.name': `demo-bots-${runId}`, 'metadata.namespace': 'flock' },
-      label: TEST_LABEL,
     });
     expect(spec.user).toBe('10001:10001');
-    grace['bot-agent'] = spec.gracePeriodSeconds;
-    await start(bots, spec.args);
-    await waitHealthy(bots);
     const metrics = await fetch(`http://127.0.0.1:${await hostPort(bots, spec.ports[0]!)}/metrics`);
     expect(await metrics.text()).toContain('flock_bots_active');
   });
@@ -264,21 +244,14 @@ describe('the images run as the manifests run them', () => {
     expect(crd.code, crd.stderr).toBe(0);
     const deployment = (await render(join(REPO, 'operator/deploy'))).find((o) => o.kind === 'Deployment')!;
     const port = await freePort();
-    const operator = `flock-test-operator-${runId}`;
-    const spec = podRun({
+    const { spec } = await runHealthy('operator', {
       pod: deployment.spec.template.spec as PodSpec,
-      image: tagOf('operator'),
-      name: operator,
       network: 'host',
-      fieldRefs: { 'metadata.name': operator, 'metadata.namespace': 'flock' },
+      fieldRefs: { 'metadata.name': `flock-operator-${runId}`, 'metadata.namespace': 'flock' },
       extraEnv: { KUBECONFIG: '/var/run/flock-test/config', PORT: String(port) },
       mounts: [`${kubeDir}:/var/run/flock-test:ro`],
-      label: TEST_LABEL,
     });
     expect(spec.user).toBe('10001:10001');
-    grace.operator = spec.gracePeriodSeconds;
-    await start(operator, spec.args);
-    await waitHealthy(operator);
     await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200), {
       timeout: 30_000,
       interval: 500,
