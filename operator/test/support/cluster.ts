@@ -5,7 +5,7 @@
  * is undefined; specs that need them say so).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,16 @@ export class Cluster {
     const dir = mkdtempSync(join(tmpdir(), 'flock-e2e-'));
     const namespace = options.namespace ?? 'default';
     const external = process.env.FLOCK_E2E_KUBECONFIG;
-    if (external) return new Cluster(dir, external, namespace);
+    if (external) {
+      // A copy whose context is the test's namespace, as the test server's kubeconfig is.
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, readFileSync(external));
+      const set = await run('kubectl', ['config', 'set-context', '--current', `--namespace=${namespace}`], {
+        KUBECONFIG: kubeconfig,
+      });
+      if (set.code !== 0) throw new Error(`cannot set the namespace in ${kubeconfig}: ${set.stderr}`);
+      return new Cluster(dir, kubeconfig, namespace);
+    }
     const server = new TestApiServer({ ...options, namespaces: ['default', 'kube-system', namespace] });
     await server.start();
     const kubeconfig = join(dir, 'kubeconfig');
