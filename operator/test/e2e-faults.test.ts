@@ -24,7 +24,7 @@ const ready = () =>
   });
 
 beforeAll(async () => {
-  c = await Cluster.start({ namespace: NS, prometheusOperator: false });
+  c = await Cluster.start({ namespace: NS, prometheusOperator: false, testServer: true });
   if (!c.server) throw new Error('fault specs need the test API server');
   await c.installCrd();
   op = await c.startOperator({ WATCH_NAMESPACE: NS, MONITORING_RETRY_SECONDS: '0.5' });

@@ -113,7 +113,7 @@ describe('flockctl', () => {
     const dead = join(c.dir, 'dead.kubeconfig');
     writeFileSync(
       dead,
-      (await c.kubectlOk('config', 'view', '--raw')).replace(/(server: )\S+/, `$1http://127.0.0.1:${port}`),
+      (await c.kubectlOk('config', 'view', '--raw')).replace(/(server: )\S+/, `$1https://127.0.0.1:${port}`),
     );
     // One after another: on two cores, a dozen Node processes at once is slower, not faster.
     const [
@@ -169,7 +169,7 @@ describe('flockctl', () => {
     });
     expect(noCluster).toMatchObject({
       code: 4,
-      stderr: `error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: ECONNREFUSED\n`,
+      stderr: `error: cannot reach the Kubernetes API at https://127.0.0.1:${port}: ECONNREFUSED\n`,
     });
     expect(badContext).toMatchObject({
       code: 4,
@@ -178,7 +178,12 @@ describe('flockctl', () => {
   });
 
   it('--wait gives up with a clear message and exit code 5', async () => {
+    // New pods cannot start: the test server holds them; on a real cluster, every node is cordoned.
     c.server?.sim.setPaused(true);
+    const nodes = c.server
+      ? []
+      : (await c.kubectlOk('get', 'nodes', '-o', 'name')).split('\n').filter(Boolean);
+    for (const node of nodes) await c.kubectlOk('cordon', node);
     try {
       const r = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '5', '--wait', '--timeout', '1s');
       expect(r.code).toBe(5);
@@ -187,6 +192,7 @@ describe('flockctl', () => {
       );
     } finally {
       c.server?.sim.setPaused(false);
+      for (const node of nodes) await c.kubectlOk('uncordon', node);
     }
   });
 

@@ -24,7 +24,7 @@ const allWrites = (id: string) =>
   (c.server?.writes ?? []).filter((w) => w.userAgent === `flock-operator/${id}`);
 
 beforeAll(async () => {
-  c = await Cluster.start({ namespace: NS });
+  c = await Cluster.start({ namespace: NS, testServer: true });
   await c.installCrd();
   a = await c.startOperator({ ...LEASE, POD_NAME: 'op-a' });
   await c.eventually('op-a holds the lease', async () => (await holder()) === 'op-a');

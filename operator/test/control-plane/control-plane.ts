@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { buildGoTool } from '../../../tools/go-tool.ts';
 
 const TOOLS = fileURLToPath(new URL('../../../tools/', import.meta.url));
+const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** Where each binary is: KUBEBUILDER_ASSETS, or the cached builds of tools/kubernetes and tools/kwok. */
 export async function controlPlaneBinaries(log = (line: string) => console.log(line)) {
@@ -45,8 +46,9 @@ export async function controlPlaneBinaries(log = (line: string) => console.log(l
 }
 
 /**
- * The stages kwok plays pods and nodes by: kwok's own shipped "fast" pod stages and node heartbeats,
- * from the module the binary is built from.
+ * The stages kwok plays pods and nodes by: kwok's own shipped node stages (Ready, lease heartbeats) and
+ * pod completion and deletion, from the module the binary is built from, and our pod stages
+ * (kwok-pod-stages.yaml: Ready, and the failures the tests need).
  */
 function kwokStages(): string[] {
   const dir = spawnSync('go', ['list', '-m', '-f', '{{.Dir}}', 'sigs.k8s.io/kwok'], {
@@ -58,9 +60,9 @@ function kwokStages(): string[] {
   return [
     stage('node/fast/node-initialize.yaml'),
     stage('node/heartbeat-with-lease/node-heartbeat-with-lease.yaml'),
-    stage('pod/fast/pod-ready.yaml'),
     stage('pod/fast/pod-complete.yaml'),
     stage('pod/fast/pod-delete.yaml'),
+    join(HERE, 'kwok-pod-stages.yaml'),
   ];
 }
 
@@ -81,6 +83,26 @@ function getText(url: string, caFile: string, token: string): Promise<string> {
     request.on('error', () => resolve(''));
     request.on('timeout', () => request.destroy());
   });
+}
+
+/**
+ * The Prometheus Operator's CRDs for the kinds Flock uses (ServiceMonitor, PodMonitor, PrometheusRule,
+ * Prometheus), as its pinned module ships them (tools/prometheus-operator).
+ */
+export function prometheusOperatorCrdFiles(): string[] {
+  const dir = spawnSync(
+    'go',
+    ['list', '-m', '-f', '{{.Dir}}', 'github.com/prometheus-operator/prometheus-operator'],
+    {
+      cwd: join(TOOLS, 'prometheus-operator'),
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
+  if (!dir)
+    throw new Error('cannot find the Prometheus Operator module (go list -m in tools/prometheus-operator)');
+  return ['servicemonitors', 'podmonitors', 'prometheusrules', 'prometheuses'].map((kind) =>
+    join(dir, 'example/prometheus-operator-crd', `monitoring.coreos.com_${kind}.yaml`),
+  );
 }
 
 function freePort(): Promise<number> {
@@ -167,7 +189,7 @@ function kubeconfig(server: string, caFile: string, user: string, token: string,
 }
 
 export async function startControlPlane(
-  options: { log?: (line: string) => void } = {},
+  options: { log?: (line: string) => void /** how many kwok nodes to make (1) */; nodes?: number } = {},
 ): Promise<ControlPlane> {
   const log = options.log ?? ((line: string) => console.log(line));
   const bin = await controlPlaneBinaries(log);
@@ -290,6 +312,24 @@ export async function startControlPlane(
         `--server-address=127.0.0.1:${kwokPort}`,
       ]),
     );
+
+    // The nodes kwok plays (its annotation selects them), Ready before anything is scheduled.
+    for (let index = 0; index < (options.nodes ?? 1); index += 1) {
+      const node = write(
+        `node-${index}.yaml`,
+        `apiVersion: v1\nkind: Node\nmetadata:\n  name: kwok-node-${index}\n  annotations: { kwok.x-k8s.io/node: fake }\n  labels: { type: kwok, kubernetes.io/hostname: kwok-node-${index} }\n`,
+      );
+      const created = spawnSync('kubectl', ['--kubeconfig', adminKubeconfig, 'apply', '-f', node], {
+        encoding: 'utf8',
+      });
+      if (created.status !== 0) throw new Error(`cannot create kwok-node-${index}: ${created.stderr}`);
+    }
+    const nodesReady = spawnSync(
+      'kubectl',
+      ['--kubeconfig', adminKubeconfig, 'wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=60s'],
+      { encoding: 'utf8' },
+    );
+    if (nodesReady.status !== 0) throw new Error(`the kwok nodes did not turn Ready: ${nodesReady.stderr}`);
 
     return {
       server,

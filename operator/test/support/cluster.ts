@@ -1,15 +1,25 @@
 /**
  * Black-box harness: the real operator process, the real kubectl and flockctl against a cluster.
- * The cluster is the in-repo test API server, or a real one when FLOCK_E2E_KUBECONFIG is set (then the
- * test-server-only helpers — fault injection, simulated pod failures — are unavailable and `server`
- * is undefined; specs that need them say so).
+ * The cluster is a real one: FLOCK_E2E_KUBECONFIG when set, else the control plane the operator
+ * project's global setup started (test/control-plane/). Specs that still need the in-repo test API
+ * server's helpers (fault injection, request logs, a cluster without the CRD) ask for it with
+ * `testServer: true`; elsewhere `server` is undefined.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { TestApiServer, type TestApiServerOptions } from '../../src/testserver/server.ts';
+import { prometheusOperatorCrdFiles } from '../control-plane/control-plane.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The admin kubeconfig of the control plane the operator project's global setup started. */
+    kubeconfig: string;
+  }
+}
 
 export const OPERATOR_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -68,10 +78,14 @@ export class Cluster {
     this.namespace = namespace;
   }
 
-  static async start(options: TestApiServerOptions & { namespace?: string } = {}): Promise<Cluster> {
+  static async start(
+    options: TestApiServerOptions & { namespace?: string; testServer?: boolean } = {},
+  ): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'flock-e2e-'));
     const namespace = options.namespace ?? 'default';
-    const external = process.env.FLOCK_E2E_KUBECONFIG;
+    const external = options.testServer
+      ? undefined
+      : process.env.FLOCK_E2E_KUBECONFIG || inject('kubeconfig');
     if (external) {
       // A copy whose context is the test's namespace, as the test server's kubeconfig is.
       const kubeconfig = join(dir, 'kubeconfig');
@@ -82,7 +96,8 @@ export class Cluster {
       if (set.code !== 0) throw new Error(`cannot set the namespace in ${kubeconfig}: ${set.stderr}`);
       return new Cluster(dir, kubeconfig, namespace);
     }
-    const server = new TestApiServer({ ...options, namespaces: ['default', 'kube-system', namespace] });
+    const { testServer: _, ...serverOptions } = options;
+    const server = new TestApiServer({ ...serverOptions, namespaces: ['default', 'kube-system', namespace] });
     await server.start();
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, server.kubeconfig(namespace));
@@ -119,6 +134,11 @@ export class Cluster {
     writeFileSync(ns, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${this.namespace}\n`);
     await this.kubectlOk('apply', '-f', ns);
     await this.kubectlOk('apply', '-f', join(REPO, 'crds/botswarm.yaml'));
+    // A real cluster gets the Prometheus Operator's own CRDs, which the test server has built in.
+    if (!this.server) {
+      const files = prometheusOperatorCrdFiles().flatMap((file) => ['-f', file]);
+      await this.kubectlOk('apply', '--server-side', '--force-conflicts', ...files);
+    }
     await this.kubectlOk('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
   }
 

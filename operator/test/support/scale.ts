@@ -14,7 +14,7 @@ export interface ScaleResult {
 }
 
 export async function runScale(n: number, workers = 16): Promise<ScaleResult> {
-  const c = await Cluster.start({ namespace: 'scale', readyDelayMs: 50 });
+  const c = await Cluster.start({ namespace: 'scale', readyDelayMs: 50, testServer: true });
   try {
     const server = c.server!;
     await c.installCrd();
