@@ -82,6 +82,9 @@ export class FlockApp extends LitElement {
       h1 {
         font-size: 1.4rem;
         margin: 0 0 1rem;
+        /* A tag or username may be 50 characters with no break: wrap it rather than cut it off. */
+        min-width: 0;
+        overflow-wrap: anywhere;
       }
       .view-head {
         display: flex;

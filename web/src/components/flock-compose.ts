@@ -43,6 +43,8 @@ export class FlockCompose extends LitElement {
       form {
         padding: 1rem;
         display: grid;
+        /* minmax(0, …): a long tag wraps instead of widening the form past the screen. */
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.6rem;
       }
       textarea {
@@ -63,6 +65,7 @@ export class FlockCompose extends LitElement {
       .chip {
         display: inline-flex;
         align-items: center;
+        max-width: 100%;
         gap: 0.15rem;
         padding: 0.1rem 0.2rem 0.1rem 0.65rem;
         border-radius: 999px;
@@ -70,6 +73,10 @@ export class FlockCompose extends LitElement {
         color: var(--flock-text);
         font-size: 0.9rem;
         font-weight: 600;
+      }
+      .chip .name {
+        min-width: 0;
+        overflow-wrap: anywhere;
       }
       .chip.auto {
         padding-right: 0.65rem;
@@ -85,6 +92,7 @@ export class FlockCompose extends LitElement {
       }
       .tag-input {
         flex: 1 1 9rem;
+        min-width: 0;
         max-width: 14rem;
       }
       .tag-input input {
@@ -171,11 +179,11 @@ export class FlockCompose extends LitElement {
         ></textarea>
         <div class="tags">
           <ul aria-label="Tags">
-            ${inText.map((tag) => html`<li class="chip auto">#${tag}</li>`)}
+            ${inText.map((tag) => html`<li class="chip auto"><span class="name">#${tag}</span></li>`)}
             ${extra.map(
               (tag) =>
                 html`<li class="chip">
-                  #${tag}
+                  <span class="name">#${tag}</span>
                   <button type="button" aria-label="Remove tag ${tag}" @click=${() => this.#removeTag(tag)}>
                     ×
                   </button>

@@ -53,6 +53,8 @@ export class FlockMessage extends LitElement {
         flex-wrap: wrap;
       }
       .author {
+        min-width: 0;
+        overflow-wrap: anywhere;
         font-weight: 700;
         color: var(--flock-text);
         text-decoration: none;
@@ -94,7 +96,14 @@ export class FlockMessage extends LitElement {
         margin: 0.25rem 0;
         padding: 0;
       }
+      .tags li {
+        min-width: 0;
+        max-width: 100%;
+      }
       .tags a {
+        display: inline-block;
+        max-width: 100%;
+        overflow-wrap: anywhere;
         font-size: 0.875rem;
         text-decoration: none;
         padding: 0 0.5rem;

@@ -32,6 +32,9 @@ export class FlockProfile extends LitElement {
         display: flex;
         align-items: center;
         gap: 0.6rem;
+      }
+      h1 .name {
+        min-width: 0;
         overflow-wrap: anywhere;
       }
       .badge {
@@ -105,7 +108,7 @@ export class FlockProfile extends LitElement {
     return html`
       <section class="card profile" aria-labelledby="name">
         <h1 id="name">
-          @${this.username}
+          <span class="name">@${this.username}</span>
           ${profile?.bot ? html`<span class="badge" title="An automated account">bot</span>` : nothing}
         </h1>
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}

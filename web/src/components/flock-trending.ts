@@ -33,6 +33,9 @@ export class FlockTrending extends LitElement {
         gap: 0.15rem;
       }
       a {
+        /* The containing block of its visually hidden text: else that text, placed at the chip's
+           spot in a row scrolled sideways, widens the whole page on phones. */
+        position: relative;
         display: flex;
         justify-content: space-between;
         gap: 1rem;
@@ -44,6 +47,10 @@ export class FlockTrending extends LitElement {
       }
       a:hover {
         background: var(--flock-surface-2);
+      }
+      .tag {
+        min-width: 0;
+        overflow-wrap: anywhere;
       }
       .count {
         color: var(--flock-muted);
@@ -67,6 +74,8 @@ export class FlockTrending extends LitElement {
         }
         ol {
           display: flex;
+          /* Without it the row grows to its longest tags and widens the page instead of scrolling. */
+          min-width: 0;
           gap: 0.4rem;
           overflow-x: auto;
           scrollbar-width: none;
@@ -128,7 +137,7 @@ export class FlockTrending extends LitElement {
                   ({ tag, count }) =>
                     html`<li>
                       <a href=${tagPath(tag)}
-                        >#${tag}<span class="count"
+                        ><span class="tag">#${tag}</span><span class="count"
                           >${count}<span class="visually-hidden"> messages</span></span
                         ></a
                       >
