@@ -15,6 +15,7 @@ import housekeeping from './plugins/housekeeping.ts';
 import liveFeed, { type WakeMode } from './plugins/live-feed.ts';
 import loadShedding from './plugins/load-shedding.ts';
 import metricsPlugin from './plugins/metrics.ts';
+import nulGuard from './plugins/nul-guard.ts';
 import security from './plugins/security.ts';
 import webApp from './plugins/web-app.ts';
 import authRoutes from './routes/auth/index.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDependencies) {
   }
 
   await app.register(errors);
+  await app.register(nulGuard);
   await app.register(database, { orm: deps.orm });
   await app.register(metricsPlugin, { metrics: deps.metrics });
   await app.register(security, { corsOrigins: config.corsOrigins });

@@ -1,6 +1,15 @@
-import type { LikeState, Message, MessagePage, Profile } from '@flock/shared';
+import {
+  LIVE_AUTH_PROTOCOL_PREFIX,
+  LIVE_PROTOCOL,
+  type LikeState,
+  type Message,
+  type MessagePage,
+  type Profile,
+} from '@flock/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createTestApp, type TestApp } from './helpers/app.ts';
+import { wsUrl } from './helpers/live-client.ts';
 import { post, signUp } from './helpers/users.ts';
 
 let t: TestApp;
@@ -150,6 +159,31 @@ describe('register, log in, post and read', () => {
         "select count(*) from events where payload->>'content' = 'from a deleted account #ghost'",
       );
     expect(row!.count).toBe('0');
+  });
+
+  it('answers 401 to a like, and refuses the live feed, for an account deleted after its token was issued', async () => {
+    const author = await signUp(t.app);
+    const message = await post(t.app, author, 'liked by a ghost?');
+    const gone = await signUp(t.app);
+    await t.orm.em.fork().execute('delete from users where username = ?', [gone.username]);
+    const like = await t.app.inject({
+      method: 'PUT',
+      url: `/api/messages/${message.id}/like`,
+      headers: gone.auth,
+    });
+    expect(like.statusCode).toBe(401);
+    expect(like.json().error).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'The account no longer exists',
+    });
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const refused = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl(address), [LIVE_PROTOCOL, `${LIVE_AUTH_PROTOCOL_PREFIX}${gone.token}`]);
+      ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.on('open', () => reject(new Error('the live feed accepted a deleted account')));
+      ws.on('error', () => undefined);
+    });
+    expect(refused).toBe(401);
   });
 });
 
@@ -313,9 +347,15 @@ describe('profiles, trending and privacy', () => {
     const user = await signUp(t.app);
     const hot = `hot${Date.now()}`;
     for (let i = 0; i < 3; i++) await post(t.app, user, `#${hot} number ${i}`);
-    const response = await t.app.inject({ method: 'GET', url: '/api/tags/trending?window=1h&limit=50' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toContainEqual({ tag: hot, count: 3 });
+    // Every unit the window takes: minutes (the README's `15m`), hours, days.
+    for (const window of ['1m', '15m', '60m', '1h', '24h', '7d']) {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/tags/trending?window=${window}&limit=50`,
+      });
+      expect(response.statusCode, window).toBe(200);
+      expect(response.json(), window).toContainEqual({ tag: hot, count: 3 });
+    }
   });
 });
 

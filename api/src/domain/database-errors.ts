@@ -1,7 +1,8 @@
 import { ConnectionException } from '@mikro-orm/core';
 
-// SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart).
-const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+// SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart), but not
+// 08P01 (protocol violation): the server refused what this request sent, and would again.
+const UNAVAILABLE_SQLSTATE = /^(08(?!P01)|57P0[1-3]|53300)/;
 const UNAVAILABLE_SYSCALL = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

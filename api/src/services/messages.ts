@@ -238,6 +238,21 @@ export async function setLike(
   id: string,
   liked: boolean,
 ): Promise<LikeState & { changed: boolean; eventId: string | null }> {
+  try {
+    return await likeTransaction(em, userId, id, liked);
+  } catch (error) {
+    // The account was deleted after its token was issued: the like's foreign key finds no user.
+    if (error instanceof ForeignKeyConstraintViolationException) throw accountGone();
+    throw error;
+  }
+}
+
+function likeTransaction(
+  em: EntityManager,
+  userId: number,
+  id: string,
+  liked: boolean,
+): Promise<LikeState & { changed: boolean; eventId: string | null }> {
   return em.transactional(async (tx) => {
     const changed = liked
       ? await tx.execute<{ message_id: string }[]>(
@@ -283,7 +298,8 @@ export async function trendingTags(
   windowSpec: string,
   limit: number,
 ): Promise<{ tag: string; count: number }[]> {
-  const unit = { m: 'minutes', h: 'hours', d: 'days' }[windowSpec.slice(-1) as 'm' | 'h' | 'd'];
+  // make_interval's own argument names (it has `mins`, not `minutes`).
+  const unit = { m: 'mins', h: 'hours', d: 'days' }[windowSpec.slice(-1) as 'm' | 'h' | 'd'];
   const amount = Number(windowSpec.slice(0, -1));
   const rows = await em.execute<{ tag: string; count: string }[]>(
     `select t.name as tag, count(*) as count

@@ -16,6 +16,7 @@ import { ApiError } from '../../domain/api-error.ts';
 import { LiveConnection } from '../../live/connection.ts';
 import { prunedThrough } from '../../live/retention.ts';
 import { type RoutedEvent, streamsOf } from '../../live/streams.ts';
+import { findMe } from '../../services/users.ts';
 import type { RoutePlugin } from '../types.ts';
 
 const clientFrame = Compile(ClientFrame);
@@ -117,6 +118,8 @@ const liveRoutes: RoutePlugin<LiveRouteOptions> = async (app, options) => {
     } catch {
       throw new ApiError(401, 'UNAUTHORIZED', 'A valid token is required');
     }
+    // A well-signed token of an account deleted since: refused like any bad token (401).
+    await findMe(request.em, request.user.id);
     if (hub.connectionsOf(request.user.id) >= options.maxConnectionsPerUser) {
       throw new ApiError(
         429,
