@@ -53,7 +53,9 @@ export async function buildApp(deps: AppDependencies) {
   const app = Fastify({
     logger: deps.logger ?? { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Forwarded headers count only from the proxies named in TRUSTED_PROXIES: from anyone else they would
+    // let a client pick its own address, and so its own rate limits.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Unknown fields are refused with a 400 rather than silently dropped; query strings are coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
     // Tokens travel in headers only; never log them.

@@ -1,4 +1,5 @@
 // Configuration comes from environment variables only, validated once at start-up.
+import { isIP } from 'node:net';
 import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
 
@@ -62,6 +63,11 @@ export const ConfigSchema = Type.Object({
     default: 100,
     description:
       'Shed requests with 503 + Retry-After while more than this many have waited for a database connection for 0.5 s',
+  }),
+  TRUSTED_PROXIES: Type.String({
+    default: '',
+    description:
+      'Comma-separated addresses or CIDRs of the proxies in front of the API (empty: none). Only a request from one of them has its client address and scheme read from X-Forwarded-For and X-Forwarded-Proto (the rightmost address not trusted); any other, from the socket',
   }),
   CORS_ORIGINS: Type.String({
     default: '',
@@ -139,6 +145,7 @@ export interface Config extends RawConfig {
   jwtSecret: string;
   corsOrigins: string[];
   liveAllowedOrigins: string[];
+  trustedProxies: string[];
 }
 
 /** Fixed and public on purpose: only the embedded development mode may fall back to it. */
@@ -174,6 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.NODE_ENV === 'production' && embedded) {
     problems.push('DATABASE_URL is required when NODE_ENV=production');
   }
+  const trustedProxies = list(raw.TRUSTED_PROXIES);
+  for (const entry of trustedProxies) {
+    if (!isAddressOrCidr(entry))
+      problems.push(`TRUSTED_PROXIES: ${JSON.stringify(entry)} is not an IP address or CIDR`);
+  }
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   return {
@@ -182,7 +194,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: raw.JWT_SECRET ?? EMBEDDED_DEV_JWT_SECRET,
     corsOrigins: list(raw.CORS_ORIGINS),
     liveAllowedOrigins: list(raw.LIVE_ALLOWED_ORIGINS),
+    trustedProxies,
   };
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 const list = (value: string) =>

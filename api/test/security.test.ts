@@ -11,7 +11,13 @@ import { post, signUp, type TestUser, uniqueName } from './helpers/users.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({
-    env: { AUTH_RATE_LIMIT_MAX: '1000', POST_RATE_LIMIT_MAX: '1000', CORS_ORIGINS: 'https://flock.example' },
+    env: {
+      AUTH_RATE_LIMIT_MAX: '1000',
+      POST_RATE_LIMIT_MAX: '1000',
+      CORS_ORIGINS: 'https://flock.example',
+      // inject's peer: lets a test speak as the TLS-terminating proxy in front.
+      TRUSTED_PROXIES: '127.0.0.1',
+    },
   });
 });
 afterAll(async () => {
@@ -151,6 +157,41 @@ describe('rate limits', () => {
       expect(registrations.map((r) => r.statusCode)).toEqual([201, 201, 201, 429, 429]);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('reads the client address from X-Forwarded-For only from a trusted proxy', async () => {
+    // Straight to a replica (no TRUSTED_PROXIES): each guess claims another address, and all are counted
+    // as the one they came from.
+    const direct = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '5' } });
+    // Behind a proxy at 127.0.0.1 (inject's peer): the address it forwards is the client's.
+    const proxied = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '5', TRUSTED_PROXIES: '127.0.0.1' } });
+    try {
+      const registerFrom = (app: TestApp['app'], address: string) => {
+        const username = uniqueName();
+        return app.inject({
+          method: 'POST',
+          url: '/api/auth/register',
+          headers: { 'x-forwarded-for': address },
+          payload: { username, email: `${username}@example.test`, password: 'long enough password' },
+        });
+      };
+      const spoofed = [];
+      for (let i = 0; i < 8; i++)
+        spoofed.push((await registerFrom(direct.app, `198.51.100.${i}`)).statusCode);
+      expect(spoofed).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+      const forwarded = [];
+      for (let i = 0; i < 8; i++)
+        forwarded.push((await registerFrom(proxied.app, `198.51.100.${i}`)).statusCode);
+      expect(forwarded).toEqual([201, 201, 201, 201, 201, 201, 201, 201]);
+      // A chain through the trusted proxy: the client is the rightmost address that is not a trusted proxy
+      // (192.0.2.7 every time here), whatever the client wrote before it.
+      const chain = [];
+      for (let i = 0; i < 6; i++)
+        chain.push((await registerFrom(proxied.app, `203.0.113.${i}, 192.0.2.7`)).statusCode);
+      expect(chain).toEqual([201, 201, 201, 201, 201, 429]);
+    } finally {
+      await Promise.all([direct.close(), proxied.close()]);
     }
   });
 
