@@ -1,6 +1,7 @@
 // The four Flock images, built from their real Dockerfiles with the repository root as context, as the
 // README tells a user to build them, with the stand-in bases in place of the upstream ones when asked.
 // Each build's time, the image's size and its user are recorded: the docs' figures come from here.
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { docker, stream } from './docker.ts';
 
@@ -24,7 +25,6 @@ export interface ImageFacts {
 
 /** The build arguments each Dockerfile declares (the classic builder warns about any other). */
 async function declaredArgs(dockerfile: string): Promise<Set<string>> {
-  const { readFile } = await import('node:fs/promises');
   const text = await readFile(`${REPO}${dockerfile}`, 'utf8');
   return new Set([...text.matchAll(/^ARG\s+(\w+)/gm)].map((m) => m[1]!));
 }
