@@ -18,7 +18,7 @@ export const operator: Scenario = {
     const n = quick ? 10 : 500;
     const scaleChanges = quick ? 2 : 10;
     const namespace = 'bench';
-    const cluster = await Cluster.start({ namespace, readyDelayMs: 50 });
+    const cluster = await Cluster.start({ namespace, readyDelayMs: 50, testServer: true });
     try {
       const server = cluster.server!;
       await cluster.installCrd();

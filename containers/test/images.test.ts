@@ -261,10 +261,7 @@ describe('the images run as the manifests run them', () => {
   it.each(['operator', 'bot-agent', 'web', 'api'] as FlockImage[])(
     '%s stops cleanly on SIGTERM within its terminationGracePeriodSeconds',
     async (name) => {
-      const container = containers.find((c) =>
-        c.startsWith(`flock-test-${name === 'bot-agent' ? 'bots' : name}-`),
-      )!;
-      const stopped = await stopWithSigterm(container, grace[name]!);
+      const stopped = await stopWithSigterm(`flock-test-${name}-${runId}`, grace[name]!);
       expect(stopped.exitCode, stopped.logs).toBe(0);
       expect(stopped.seconds).toBeLessThan(grace[name]!);
     },

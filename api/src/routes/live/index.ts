@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Compile } from 'typebox/compile';
 import type { WebSocket } from 'ws';
 import { ApiError } from '../../domain/api-error.ts';
+import { isDatabaseUnavailable } from '../../domain/database-errors.ts';
 import { LiveConnection } from '../../live/connection.ts';
 import { prunedThrough } from '../../live/retention.ts';
 import { type RoutedEvent, streamsOf } from '../../live/streams.ts';
@@ -118,8 +119,12 @@ const liveRoutes: RoutePlugin<LiveRouteOptions> = async (app, options) => {
     } catch {
       throw new ApiError(401, 'UNAUTHORIZED', 'A valid token is required');
     }
-    // A well-signed token of an account deleted since: refused like any bad token (401).
-    await findMe(request.em, request.user.id);
+    // A well-signed token of an account deleted since: refused like any bad token (401). While the database
+    // is away the account cannot be looked up: the connection is let in, and its subscriptions are told
+    // to come back (1013) until the database returns, as every client's are.
+    await findMe(request.em, request.user.id).catch((error: unknown) => {
+      if (!isDatabaseUnavailable(error)) throw error;
+    });
     if (hub.connectionsOf(request.user.id) >= options.maxConnectionsPerUser) {
       throw new ApiError(
         429,
