@@ -207,13 +207,22 @@ export interface Account {
 
 export async function register(baseUrl: string, prefix = 'r'): Promise<Account> {
   const username = `${prefix}_${Math.random().toString(36).slice(2, 12)}`;
-  const response = await fetch(`${baseUrl}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, email: `${username}@example.test`, password: 'long enough password' }),
-  });
-  if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-  return { username, token: ((await response.json()) as { token: string }).token };
+  // As a client should: a 503 (the API shedding load, e.g. an event-loop delay over a low test limit) is
+  // retried after its Retry-After, a few times, before the setup gives up.
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${baseUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@example.test`, password: 'long enough password' }),
+    });
+    if (response.status === 503 && attempt < 5) {
+      await response.body?.cancel();
+      await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+      continue;
+    }
+    if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
+    return { username, token: ((await response.json()) as { token: string }).token };
+  }
 }
 
 export async function registerMany(baseUrl: string, count: number, prefix = 'r'): Promise<Account[]> {
