@@ -94,8 +94,9 @@ describe('docker-compose.yaml', () => {
       { names: ['api'], type: 'A', port: config.METRICS_PORT, refresh_interval: '15s' },
     ]);
     expect(job('flock-bots').static_configs[0].targets).toEqual([`bots:${bots.metricsPort}`]);
-    // The same job names as the ServiceMonitors produce (job = Service name) in the cluster.
-    const objs = await render('manifests/overlays/dev');
+    // The same job names as the ServiceMonitors produce (job = Service name) in the cluster (production
+    // includes the monitoring component).
+    const objs = await render('manifests/overlays/production');
     const serviceNames = objs.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
     expect(serviceNames).toContain('flock-api');
     const operatorMonitor = objs.find(

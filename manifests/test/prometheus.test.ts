@@ -63,7 +63,7 @@ describe('promtool', () => {
     expect(result.stdout + result.stderr).toMatch(/SUCCESS: 7 rules found/);
     expect(result.code).toBe(0);
     const alerts = parse(
-      readRepoFile('manifests/base/monitoring.yaml').split('---').at(-1)!,
+      readRepoFile('manifests/components/monitoring/monitoring.yaml').split('---').at(-1)!,
     ).spec.groups.flatMap((g: { rules: { alert: string }[] }) => g.rules.map((r) => r.alert));
     expect(alerts).toEqual(
       expect.arrayContaining([
@@ -416,7 +416,9 @@ describe('a real Prometheus scraping a live system', () => {
     }
     // The alerts read metrics that exist.
     const known = await knownMetrics();
-    const ruleFile = parse(readRepoFile('manifests/base/monitoring.yaml').split('---').at(-1)!);
+    const ruleFile = parse(
+      readRepoFile('manifests/components/monitoring/monitoring.yaml').split('---').at(-1)!,
+    );
     for (const group of ruleFile.spec.groups)
       for (const rule of group.rules)
         for (const name of metricNames(rule.expr)) expect(known, `${rule.alert}: ${name}`).toContain(name);

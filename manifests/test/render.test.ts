@@ -1,10 +1,13 @@
 // The kustomize overlays and the examples: rendered by kubectl's kustomize, every object validated
 // (built-in kinds against the Kubernetes schemas shipped by kubernetes-models, BotSwarm against its CRD,
 // Prometheus Operator kinds against test/prometheus-operator-schemas.ts), then checked as a whole:
-// hardening, selectors, references, HPAs, network policies, configuration.
-import { readFileSync } from 'node:fs';
+// hardening, selectors, references, HPAs, network policies, configuration. The dev overlay is checked
+// as shipped and with the monitoring component added as the README shows.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../api/src/config.ts';
 import { commonLabels, selectorLabels } from '../../operator/src/builders.ts';
@@ -16,13 +19,43 @@ import {
 } from './prometheus-operator-schemas.ts';
 import { type KObject, REPO, render } from './support.ts';
 
-const OVERLAYS = ['dev', 'production'] as const;
-const rendered: Record<string, KObject[]> = {};
+// What each render holds besides the base: the monitoring objects only where the component is included.
+const VARIANTS = {
+  dev: { monitoring: false },
+  production: { monitoring: true },
+  'dev + components/monitoring': { monitoring: true },
+} as const;
+type Variant = keyof typeof VARIANTS;
+const rendered: Partial<Record<Variant, KObject[]>> = {};
 let examples: KObject[] = [];
+let crds: KObject[] = [];
+let ownOverlay: string;
 
 beforeAll(async () => {
-  for (const overlay of OVERLAYS) rendered[overlay] = await render(`manifests/overlays/${overlay}`);
+  rendered.dev = await render('manifests/overlays/dev');
+  rendered.production = await render('manifests/overlays/production');
+  // An overlay of one's own, as manifests/README.md shows; kustomize takes relative paths only.
+  ownOverlay = mkdtempSync(join(tmpdir(), 'flock-overlay-'));
+  const from = (path: string) => relative(ownOverlay, `${REPO}${path}`);
+  writeFileSync(
+    join(ownOverlay, 'kustomization.yaml'),
+    [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      `  - ${from('manifests/overlays/dev')}`,
+      'components:',
+      `  - ${from('manifests/components/monitoring')}`,
+      '',
+    ].join('\n'),
+  );
+  rendered['dev + components/monitoring'] = await render(ownOverlay);
   examples = await render('manifests/examples');
+  crds = await render('crds');
+});
+
+afterAll(() => {
+  if (ownOverlay) rmSync(ownOverlay, { recursive: true, force: true });
 });
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -84,14 +117,18 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 /** Bot pods are created by the operator from BotSwarms: their labels come from its builders. */
 const botPodLabels = (swarms: KObject[]) => swarms.map((s) => commonLabels(s.metadata.name));
 
-describe.each(OVERLAYS)('overlay %s', (overlay) => {
+describe.each(Object.keys(VARIANTS) as Variant[])('overlay %s', (overlay) => {
   const objs = () => rendered[overlay]!;
+  const monitoringObjects = [
+    'ServiceMonitor/flock-api',
+    'ServiceMonitor/flock-operator',
+    'PrometheusRule/flock',
+  ];
 
-  it('renders the whole system', () => {
+  it('renders the whole system, without the CRD, with monitoring only from the component', () => {
     const kinds = new Set(objs().map((o) => `${o.kind}/${o.metadata.name}`));
     for (const expected of [
       'Namespace/flock',
-      'CustomResourceDefinition/botswarms.flock.dev',
       'StatefulSet/flock-postgres',
       'Deployment/flock-api',
       'Service/flock-api',
@@ -106,14 +143,18 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       'Secret/flock-api',
       'Secret/flock-postgres',
       'NetworkPolicy/default-deny',
-      'ServiceMonitor/flock-api',
-      'ServiceMonitor/flock-operator',
-      'PrometheusRule/flock',
       'ConfigMap/flock-dashboards',
     ])
       expect(kinds, expected).toContain(expected);
+    // The CRD is installed on its own (crds/): deleting an overlay must not delete every BotSwarm.
+    expect(objs().filter((o) => o.kind === 'CustomResourceDefinition')).toEqual([]);
+    const monitoring = objs()
+      .filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/'))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(monitoring.sort()).toEqual(VARIANTS[overlay].monitoring ? monitoringObjects.sort() : []);
     expect(find(objs(), 'StatefulSet', 'flock-postgres')!.spec.volumeClaimTemplates).toHaveLength(1);
-    expect(find(objs(), 'Deployment', 'flock-api')!.spec.replicas).toBeGreaterThanOrEqual(2);
+    // The API's size is its HPA's: at least two replicas, one Deployment with no replicas of its own.
+    expect(find(objs(), 'HorizontalPodAutoscaler', 'flock-api')!.spec.minReplicas).toBeGreaterThanOrEqual(2);
     const keys = objs().map(key);
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -125,7 +166,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     delete api.spec.selector;
     expect((await validate(api)).join()).toMatch(/replicas.*integer|integer.*replicas/s);
     expect((await validate(api)).join()).toContain('selector');
-    const sm = structuredClone(find(objs(), 'ServiceMonitor', 'flock-api')!);
+    const sm = structuredClone(find(rendered.production!, 'ServiceMonitor', 'flock-api')!);
     sm.spec.endpoints[0].intervall = '15s';
     expect(await validate(sm)).toEqual(['/spec/endpoints/0 must NOT have additional properties']);
 
@@ -135,7 +176,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   });
 
   it('every namespaced object lives in the flock namespace', () => {
-    const clusterScoped = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding'];
+    const clusterScoped = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
     for (const o of objs())
       expect(o.metadata.namespace, key(o)).toBe(clusterScoped.includes(o.kind) ? undefined : 'flock');
   });
@@ -240,7 +281,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(missing).toEqual([]);
   });
 
-  it('HPAs and PodDisruptionBudgets target objects of the render', () => {
+  it('HPAs and PodDisruptionBudgets target objects of the render, which leave replicas to the HPA', () => {
     const hpas = objs().filter((o) => o.kind === 'HorizontalPodAutoscaler');
     expect(hpas.length).toBeGreaterThan(0);
     for (const hpa of hpas) {
@@ -248,7 +289,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const target = find(objs(), kind, name);
       expect(target, key(hpa)).toBeDefined();
       expect(target!.apiVersion).toBe(apiVersion);
-      expect(hpa.spec.minReplicas).toBeLessThanOrEqual(target!.spec.replicas);
+      // Under server-side apply a replicas field here would fight the HPA on every re-apply.
+      expect(target!.spec, key(target!)).not.toHaveProperty('replicas');
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(1);
       expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
       // A CPU utilization target needs CPU requests on every container.
       for (const c of target!.spec.template.spec.containers) expect(c.resources.requests.cpu).toBeTruthy();
@@ -256,7 +299,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     for (const pdb of objs().filter((o) => o.kind === 'PodDisruptionBudget')) {
       const owners = podTemplates(objs()).filter((t) => matches(pdb.spec.selector.matchLabels, t.labels));
       expect(owners.map((t) => key(t.owner))).toEqual(['Deployment/flock/flock-api']);
-      expect(pdb.spec.minAvailable).toBeLessThan(owners[0]!.owner.spec.replicas);
+      // The fewest replicas there are: the HPA's minReplicas. Evicting one must stay possible.
+      const hpa = hpas.find((h) => h.spec.scaleTargetRef.name === owners[0]!.owner.metadata.name)!;
+      expect(pdb.spec.minAvailable).toBeLessThan(hpa.spec.minReplicas);
     }
   });
 
@@ -342,13 +387,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(s.metadata.annotations?.['flock.dev/development-values'], key(s)).toBe('true');
   });
 
-  it('ships the CRD of crds/ unchanged and the dashboards of grafana/', () => {
-    const crd = find(objs(), 'CustomResourceDefinition', 'botswarms.flock.dev')!;
-    expect(crd.spec).toEqual(crdDoc.spec);
-    expect(crd.metadata).toEqual({
-      ...crdDoc.metadata,
-      labels: { ...crdDoc.metadata.labels, 'app.kubernetes.io/part-of': 'flock' },
-    });
+  it('ships the dashboards of grafana/', () => {
     const dashboards = find(objs(), 'ConfigMap', 'flock-dashboards')!;
     expect(dashboards.metadata.labels?.grafana_dashboard).toBe('1');
     expect(Object.keys(dashboards.data).sort()).toEqual([
@@ -378,9 +417,31 @@ describe('overlays differ where they should', () => {
         .filter((i) => i.startsWith('ghcr.io/flock/'))
         .sort(),
     ).toEqual(['ghcr.io/flock/api:0.1.0', 'ghcr.io/flock/operator:0.1.0', 'ghcr.io/flock/web:0.1.0']);
-    expect(find(rendered.production!, 'Deployment', 'flock-api')!.spec.replicas).toBe(3);
+    expect(find(rendered.production!, 'HorizontalPodAutoscaler', 'flock-api')!.spec).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 12,
+    });
+    expect(find(rendered.dev!, 'HorizontalPodAutoscaler', 'flock-api')!.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 6,
+    });
+    expect(find(rendered.production!, 'PodDisruptionBudget', 'flock-api')!.spec.minAvailable).toBe(2);
     expect(find(rendered.production!, 'Ingress', 'flock')).toBeDefined();
     expect(find(rendered.dev!, 'Ingress', 'flock')).toBeUndefined();
+  });
+
+  it('the component adds the monitoring objects and changes nothing else', () => {
+    const withMonitoring = rendered['dev + components/monitoring']!;
+    const isMonitoring = (o: KObject) => o.apiVersion.startsWith('monitoring.coreos.com/');
+    expect(withMonitoring.filter((o) => !isMonitoring(o))).toEqual(rendered.dev);
+    expect(withMonitoring.filter(isMonitoring)).toEqual(rendered.production!.filter(isMonitoring));
+  });
+});
+
+describe('the BotSwarm CRD, installed on its own', () => {
+  it('kubectl apply -k crds installs exactly crds/botswarm.yaml', () => {
+    expect(crds).toEqual([crdDoc]);
+    expect(crdDoc.metadata.name).toBe('botswarms.flock.dev');
   });
 });
 
@@ -405,7 +466,7 @@ describe('examples', () => {
     expect(swarm.spec.metrics.labels.release).toBe('kube-prometheus-stack');
   });
 
-  it('the example HPA scales the BotSwarm through its scale subresource', async () => {
+  it('the example HPA scales the BotSwarm through its scale subresource and alone sets its size', async () => {
     const hpa = find(examples, 'HorizontalPodAutoscaler', 'demo-bots')!;
     expect(await validate(hpa)).toEqual([]);
     const { apiVersion, kind, name } = hpa.spec.scaleTargetRef;
@@ -420,5 +481,11 @@ describe('examples', () => {
     });
     expect(hpa.spec.maxReplicas).toBeLessThanOrEqual(swarm.spec.maxReplicas);
     expect(swarm.spec.template.resources.requests.cpu).toBeTruthy();
+    // The HPA owns spec.replicas; the swarm starts at the CRD's default and the HPA raises it to its minimum.
+    expect(swarm.spec).not.toHaveProperty('replicas');
+    const defaulted = structuredClone(swarm);
+    botSwarmSchema.applyDefaults(defaulted);
+    expect(defaulted.spec.replicas).toBe(1);
+    expect(hpa.spec.minReplicas).toBe(2);
   });
 });
