@@ -153,6 +153,12 @@ describe.each(Object.keys(VARIANTS) as Variant[])('overlay %s', (overlay) => {
       .map((o) => `${o.kind}/${o.metadata.name}`);
     expect(monitoring.sort()).toEqual(VARIANTS[overlay].monitoring ? monitoringObjects.sort() : []);
     expect(find(objs(), 'StatefulSet', 'flock-postgres')!.spec.volumeClaimTemplates).toHaveLength(1);
+    // Pods are held to "restricted"; workloads whose pods it would refuse are warned about at apply time.
+    expect(find(objs(), 'Namespace', 'flock')!.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
     // The API's size is its HPA's: at least two replicas, one Deployment with no replicas of its own.
     expect(find(objs(), 'HorizontalPodAutoscaler', 'flock-api')!.spec.minReplicas).toBeGreaterThanOrEqual(2);
     const keys = objs().map(key);
