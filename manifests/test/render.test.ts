@@ -442,6 +442,15 @@ describe('overlays differ where they should', () => {
     expect(withMonitoring.filter((o) => !isMonitoring(o))).toEqual(rendered.dev);
     expect(withMonitoring.filter(isMonitoring)).toEqual(rendered.production!.filter(isMonitoring));
   });
+
+  it('the dev overlay names the component in the lines the README says to uncomment', () => {
+    const dev = readFileSync(`${REPO}manifests/overlays/dev/kustomization.yaml`, 'utf8');
+    const uncommented = parse(dev.replace(/^# (components:| {2}- \.\.\/\.\.\/components\/)/gm, '$1'));
+    expect(parse(dev).components).toBeUndefined();
+    expect(uncommented.components).toEqual(['../../components/monitoring']);
+    const production = parse(readFileSync(`${REPO}manifests/overlays/production/kustomization.yaml`, 'utf8'));
+    expect(production.components).toEqual(uncommented.components);
+  });
 });
 
 describe('the BotSwarm CRD, installed on its own', () => {
