@@ -1,7 +1,7 @@
 // The four Flock images, built by the global setup from their real Dockerfiles, checked as built (user,
 // contents) and run the way the manifests run them: PostgreSQL, the API's migration step and the API,
-// the web server in front of it, a bot pod as the operator builds it, and the operator against a
-// Kubernetes API server, each with the pod's user, a read-only root, dropped capabilities and its
+// the web server in front of it, a bot pod as the operator builds it, and the operator against a real
+// Kubernetes control plane (as its ServiceAccount, through the operator tests' proxy), each with the pod's user, a read-only root, dropped capabilities and its
 // emptyDirs, on a network of the test's own. Traffic from the test goes to 127.0.0.1 only.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { type KObject, render } from '../../manifests/test/support.ts';
 import { buildDeployment } from '../../operator/src/builders.ts';
-import { TestApiServer } from '../../operator/src/testserver/server.ts';
+import { Cluster } from '../../operator/test/support/cluster.ts';
 import type { BotSwarm } from '../../shared/src/botswarm.ts';
 import { STAND_INS } from '../bases.ts';
 import { docker, run } from '../docker.ts';
@@ -117,7 +117,7 @@ describe('the images run as the manifests run them', () => {
   const containers: string[] = [];
   const grace: Partial<Record<FlockImage, number>> = {};
   let base: KObject[];
-  let apiServer: TestApiServer;
+  let cluster: Cluster | undefined;
   let kubeDir: string;
 
   const podOf = (kind: string, name: string): PodSpec => {
@@ -171,7 +171,7 @@ describe('the images run as the manifests run them', () => {
     for (const name of containers.reverse()) await run('docker', ['rm', '-f', name]);
     await run('docker', ['network', 'rm', network]);
     await run('docker', ['volume', 'rm', '-f', volume]);
-    await apiServer?.stop();
+    await cluster?.stop();
     if (kubeDir) rmSync(kubeDir, { recursive: true, force: true });
   });
 
@@ -227,21 +227,14 @@ describe('the images run as the manifests run them', () => {
     expect(await metrics.text()).toContain('flock_bots_active');
   });
 
-  it('operator: turns healthy and ready against a Kubernetes API, as its Deployment runs it', async () => {
+  it('operator: turns healthy and ready against a Kubernetes API, as its Deployment runs it, and reconciles a swarm', async () => {
     // The Kubernetes API is reached on 127.0.0.1, so this one container shares the host's network.
-    apiServer = new TestApiServer({ namespaces: ['default', 'flock'] });
-    await apiServer.start();
+    cluster = await Cluster.start({ namespace: 'flock', ownControlPlane: true });
+    await cluster.installCrd();
     kubeDir = mkdtempSync(join(tmpdir(), 'flock-test-kube-'));
     chmodSync(kubeDir, 0o755);
-    writeFileSync(join(kubeDir, 'config'), apiServer.kubeconfig('flock'), { mode: 0o644 });
-    const crd = await run('kubectl', [
-      '--kubeconfig',
-      join(kubeDir, 'config'),
-      'apply',
-      '-f',
-      join(REPO, 'crds/botswarm.yaml'),
-    ]);
-    expect(crd.code, crd.stderr).toBe(0);
+    // The container's user reads it; the proxy it names is on the host's 127.0.0.1.
+    writeFileSync(join(kubeDir, 'config'), readFileSync(await cluster.operatorKubeconfig()), { mode: 0o644 });
     const deployment = (await render(join(REPO, 'operator/deploy'))).find((o) => o.kind === 'Deployment')!;
     const port = await freePort();
     const { spec } = await runHealthy('operator', {
@@ -256,6 +249,11 @@ describe('the images run as the manifests run them', () => {
       timeout: 30_000,
       interval: 500,
     });
+    await cluster.kubectlOk('apply', '-f', join(REPO, 'operator/examples/demo.yaml'));
+    await cluster.kubectlOk('wait', '--for=condition=Ready', 'botswarm/demo', '--timeout=60s');
+    expect(await cluster.kubectlOk('get', 'deployment', 'demo-bots', '-o', 'jsonpath={.spec.replicas}')).toBe(
+      '3',
+    );
   });
 
   it.each(['operator', 'bot-agent', 'web', 'api'] as FlockImage[])(

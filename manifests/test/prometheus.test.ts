@@ -1,7 +1,7 @@
 // Monitoring as code, checked with the real tools: promtool on the Compose Prometheus config and on the
 // rules of the PrometheusRule; then Debian's Prometheus, run with that same config (targets pointed at
 // local processes), scrapes a live API (on a fresh PostgreSQL database), a bot agent and the operator
-// (against the operator's in-repo test API server, reconciling the example BotSwarm). Every query of
+// (a real Kubernetes control plane's, as its ServiceAccount, reconciling the example BotSwarm). Every query of
 // every Grafana panel must return data, and name only metrics Prometheus has.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { parse, stringify } from 'yaml';
 import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
 import { type ApiProcess, startApiProcess } from '../../api/test/helpers/process.ts';
-import { TestApiServer } from '../../operator/src/testserver/server.ts';
+import { Cluster } from '../../operator/test/support/cluster.ts';
 import { expandGrafanaVariables, loadDashboards, panelQueries } from './dashboards.ts';
 import { metricNames } from './promql.ts';
 import {
@@ -178,7 +178,7 @@ describe('dashboards', () => {
 describe('a real Prometheus scraping a live system', () => {
   let db: TestDatabase;
   let api: ApiProcess;
-  let kube: TestApiServer;
+  let kube: Cluster;
   const procs: Proc[] = [];
   let ws: WebSocket | undefined;
   let promUrl = '';
@@ -211,38 +211,19 @@ describe('a real Prometheus scraping a live system', () => {
     });
     procs.push(bots);
 
-    kube = new TestApiServer({ namespaces: ['default', 'kube-system', 'flock'] });
-    await kube.start();
-    const kubeconfig = join(tmp, 'kubeconfig');
-    await writeFile(kubeconfig, kube.kubeconfig('flock'));
-    const kubectl = async (...args: string[]) => {
-      const r = await run('kubectl', args, { env: { KUBECONFIG: kubeconfig } });
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    };
-    await kubectl('apply', '-f', join(REPO, 'crds/botswarm.yaml'));
-    await kubectl('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
-    await kubectl('apply', '-n', 'flock', '-f', join(REPO, 'manifests/examples/botswarm.yaml'));
+    // A real control plane, and the operator as its ServiceAccount (the operator tests' harness).
+    kube = await Cluster.start({ namespace: 'flock', ownControlPlane: true });
+    await kube.installCrd();
+    await kube.kubectlOk('apply', '-n', 'flock', '-f', join(REPO, 'manifests/examples/botswarm.yaml'));
     const operatorPort = await freePort();
-    const operator = startProcess(NODE, ['operator/src/main.ts'], {
-      env: {
-        KUBECONFIG: kubeconfig,
-        PORT: String(operatorPort),
-        POD_NAME: 'deploytest-operator',
-        LEASE_NAMESPACE: 'flock',
-        RETRY_PERIOD_SECONDS: '0.5',
-        // A resync every 5 s keeps reconciles (and their duration histogram) moving during the run.
-        RESYNC_SECONDS: '5',
-      },
+    await kube.startOperator({
+      PORT: String(operatorPort),
+      POD_NAME: 'deploytest-operator',
+      // A resync every 5 s keeps reconciles (and their duration histogram) moving during the run.
+      RESYNC_SECONDS: '5',
     });
-    procs.push(operator);
 
     await waitFor('the bot agent', () => httpOk(`http://127.0.0.1:${botPort}/healthz`), 30_000, bots.output);
-    await waitFor(
-      'the operator',
-      () => httpOk(`http://127.0.0.1:${operatorPort}/healthz`),
-      30_000,
-      operator.output,
-    );
 
     // The compose config, with each job's targets pointed at the local processes.
     const config = parse(readRepoFile(COMPOSE_PROMETHEUS));

@@ -127,9 +127,14 @@ export class KubeClient {
     return parsed as T;
   }
 
-  async get(kind: string, namespace: string | undefined, name: string): Promise<KObject | undefined> {
+  async get(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<KObject | undefined> {
     try {
-      return await this.request<KObject>('GET', pathFor(kind, namespace, name));
+      return await this.request<KObject>('GET', pathFor(kind, namespace, name), { signal });
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) return undefined;
       throw e;
@@ -166,15 +171,17 @@ export class KubeClient {
     });
   }
 
-  async create(obj: KObject): Promise<KObject> {
+  async create(obj: KObject, signal?: AbortSignal): Promise<KObject> {
     return this.request<KObject>('POST', pathFor(obj.kind, obj.metadata.namespace), {
+      signal,
       body: obj,
       query: { fieldManager: this.fieldManager },
     });
   }
 
-  async replace(obj: KObject): Promise<KObject> {
+  async replace(obj: KObject, signal?: AbortSignal): Promise<KObject> {
     return this.request<KObject>('PUT', pathFor(obj.kind, obj.metadata.namespace, obj.metadata.name), {
+      signal,
       body: obj,
       query: { fieldManager: this.fieldManager },
     });

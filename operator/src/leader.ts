@@ -2,7 +2,10 @@
  * Leader election on a coordination.k8s.io/v1 Lease, as client-go's leaderelection does it: acquire
  * when the lease is free or expired (judged by when this process last saw the record change, not by
  * the holder's clock), renew every retry period, and give up leadership when renewing keeps failing
- * for longer than the renew deadline. Writes use resourceVersion, so two candidates never both win.
+ * for longer than the renew deadline. Each attempt is bounded by what remains of that deadline, so a
+ * hanging request cannot keep a leader leading past it while a standby takes the lease (the lease
+ * duration is longer than the renew deadline). Writes use resourceVersion, so two candidates never
+ * both win.
  */
 import type { KubeClient } from './client.ts';
 import { ApiError, type KObject } from './kube.ts';
@@ -31,7 +34,7 @@ const microTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$
 
 export class LeaderElector {
   readonly #client: KubeClient;
-  readonly #o: LeaderElectionOptions;
+  readonly #options: LeaderElectionOptions;
   #leading = false;
   #stopped = false;
   #timer?: NodeJS.Timeout;
@@ -40,7 +43,7 @@ export class LeaderElector {
 
   constructor(client: KubeClient, options: LeaderElectionOptions) {
     this.#client = client;
-    this.#o = options;
+    this.#options = options;
   }
 
   get isLeader(): boolean {
@@ -54,47 +57,54 @@ export class LeaderElector {
 
   async #tick() {
     if (this.#stopped) return;
+    const started = Date.now();
+    const deadline = this.#leading
+      ? this.#lastRenew + this.#options.renewDeadlineMs
+      : started + this.#options.renewDeadlineMs;
     let ok = false;
     try {
-      ok = await this.tryAcquireOrRenew();
+      ok = await this.tryAcquireOrRenew(AbortSignal.timeout(Math.max(0, deadline - started)));
     } catch (e) {
-      this.#o.onError?.(e);
+      this.#options.onError?.(e);
     }
     if (this.#stopped) return;
     const now = Date.now();
     if (ok) {
-      this.#lastRenew = now;
+      this.#lastRenew = started;
       if (!this.#leading) {
         this.#leading = true;
-        this.#o.onStartedLeading();
+        this.#options.onStartedLeading();
       }
-    } else if (this.#leading && now - this.#lastRenew > this.#o.renewDeadlineMs) {
+    } else if (this.#leading && now >= deadline) {
       this.#leading = false;
-      this.#o.onStoppedLeading();
+      this.#options.onStoppedLeading();
     }
-    this.#timer = setTimeout(() => void this.#tick(), this.#o.retryPeriodMs);
+    this.#timer = setTimeout(() => void this.#tick(), this.#options.retryPeriodMs);
   }
 
   /** One attempt; true when this process holds the lease afterwards. */
-  async tryAcquireOrRenew(): Promise<boolean> {
-    const { namespace, name, identity } = this.#o;
+  async tryAcquireOrRenew(signal?: AbortSignal): Promise<boolean> {
+    const { namespace, name, identity } = this.#options;
     const now = new Date();
-    const lease = await this.#client.get('Lease', namespace, name);
+    const lease = await this.#client.get('Lease', namespace, name, signal);
     const desired: LeaseSpec = {
       holderIdentity: identity,
-      leaseDurationSeconds: Math.ceil(this.#o.leaseDurationMs / 1000),
+      leaseDurationSeconds: Math.ceil(this.#options.leaseDurationMs / 1000),
       acquireTime: microTime(now),
       renewTime: microTime(now),
       leaseTransitions: 0,
     };
     if (!lease) {
       try {
-        await this.#client.create({
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name, namespace },
-          spec: desired,
-        });
+        await this.#client.create(
+          {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name, namespace },
+            spec: desired,
+          },
+          signal,
+        );
         return true;
       } catch (e) {
         if (e instanceof ApiError && e.code === 409) return false;
@@ -113,7 +123,7 @@ export class LeaderElector {
         ? { ...spec, renewTime: microTime(now), leaseDurationSeconds: desired.leaseDurationSeconds }
         : { ...desired, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 };
     try {
-      const updated = await this.#client.replace({ ...lease, spec: next } as KObject);
+      const updated = await this.#client.replace({ ...lease, spec: next } as KObject, signal);
       this.#observed = { record: JSON.stringify(updated.spec ?? {}), at: Date.now() };
       return true;
     } catch (e) {
@@ -128,9 +138,9 @@ export class LeaderElector {
     clearTimeout(this.#timer);
     if (!this.#leading) return;
     this.#leading = false;
-    const lease = await this.#client.get('Lease', this.#o.namespace, this.#o.name);
+    const lease = await this.#client.get('Lease', this.#options.namespace, this.#options.name);
     const spec = (lease?.spec ?? {}) as LeaseSpec;
-    if (!lease || spec.holderIdentity !== this.#o.identity) return;
+    if (!lease || spec.holderIdentity !== this.#options.identity) return;
     await this.#client
       .replace({
         ...lease,

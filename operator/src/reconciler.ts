@@ -24,6 +24,7 @@ import {
   selectorString,
   TEMPLATE_HASH_ANNOTATION,
 } from './builders.ts';
+import { driftPaths } from './drift.ts';
 import type { KObject } from './kube.ts';
 
 export interface Reader {
@@ -135,36 +136,28 @@ export function getCondition(obj: { status?: unknown }, type: string): Condition
   return ((obj.status as BotSwarmStatus | undefined)?.conditions ?? []).find((c) => c.type === type);
 }
 
-/** desired ⊆ live: every field the operator sets has the same value on the server. */
-export function isSubset(desired: unknown, live: unknown): boolean {
-  if (desired === live) return true;
-  if (Array.isArray(desired)) {
-    return (
-      Array.isArray(live) && desired.length === live.length && desired.every((d, i) => isSubset(d, live[i]))
-    );
-  }
-  if (desired && typeof desired === 'object') {
-    if (!live || typeof live !== 'object' || Array.isArray(live)) return false;
-    const l = live as Record<string, unknown>;
-    return Object.entries(desired as Record<string, unknown>).every(([k, v]) => isSubset(v, l[k]));
-  }
-  return false;
-}
-
-export function needsApply(desired: KObject, live: KObject | undefined): boolean {
-  if (!live) return true;
-  if (
-    live.metadata.annotations?.[SPEC_HASH_ANNOTATION] !== desired.metadata.annotations?.[SPEC_HASH_ANNOTATION]
-  ) {
-    return true;
-  }
-  return !isSubset(
+/**
+ * Where the live child differs from the desired one (drift.ts: as the API server stores it), or
+ * `absent`; empty when no apply is needed. The spec hash annotation catches removed fields.
+ */
+export function driftOf(desired: KObject, live: KObject | undefined): string[] {
+  if (!live) return ['absent'];
+  const hash = SPEC_HASH_ANNOTATION;
+  if (live.metadata.annotations?.[hash] !== desired.metadata.annotations?.[hash])
+    return [`metadata.annotations.${hash}`];
+  return driftPaths(
     {
       metadata: { labels: desired.metadata.labels, ownerReferences: desired.metadata.ownerReferences },
       spec: desired.spec,
     },
     live,
   );
+}
+
+/** `drift at spec.ports[8080/TCP], …` for an Event: which fields were restored. */
+function describeDrift(paths: string[]): string {
+  const shown = paths.slice(0, 3).join(', ');
+  return `drift at ${shown}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
 }
 
 function controllerUid(obj: KObject): string | undefined {
@@ -310,13 +303,14 @@ export class Reconciler {
         pass.conflicts.push(`${desired.kind} ${name} exists and is not controlled by this BotSwarm`);
         continue;
       }
-      if (!needsApply(desired, live)) continue;
+      const drift = driftOf(desired, live);
+      if (drift.length === 0) continue;
       const applied = await this.#writer.apply(desired);
       pass.writes++;
       if (desired === service) {
         pass.normal(
           live ? 'UpdatedService' : 'CreatedService',
-          `${live ? 'Updated' : 'Created'} Service ${name}`,
+          live ? `Updated Service ${name} (${describeDrift(drift)})` : `Created Service ${name}`,
         );
         continue;
       }
@@ -328,7 +322,7 @@ export class Reconciler {
       else
         pass.normal(
           'UpdatedDeployment',
-          `Updated Deployment ${name} (template ${this.#templateHash(desired)})`,
+          `Updated Deployment ${name} (template ${this.#templateHash(desired)}; ${describeDrift(drift)})`,
         );
     }
     pass.children.deployment = deployment.metadata.name;
@@ -391,12 +385,15 @@ export class Reconciler {
       pass.conflicts.push(`${kind} ${metadata.name} exists and is not controlled by this BotSwarm`);
       return undefined;
     }
-    if (needsApply(monitor, live)) {
+    const drift = driftOf(monitor, live);
+    if (drift.length > 0) {
       await this.#writer.apply(monitor);
       pass.writes++;
       pass.normal(
         live ? `Updated${kind}` : `Created${kind}`,
-        `${live ? 'Updated' : 'Created'} ${kind} ${metadata.name}`,
+        live
+          ? `Updated ${kind} ${metadata.name} (${describeDrift(drift)})`
+          : `Created ${kind} ${metadata.name}`,
       );
     }
     pass.set(

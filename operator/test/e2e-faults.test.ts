@@ -1,7 +1,7 @@
 /**
- * Black-box faults, with the test API server's fault injection: missing Prometheus Operator CRDs,
- * dropped watches and 410 Gone, 500s, 409s on status writes and slow replies.
- * (Test-server only: a real cluster cannot be told to misbehave on cue.)
+ * Black-box faults against a real control plane of this spec's own: the Prometheus Operator's CRDs
+ * missing (then installed for real), and, through the proxy in front of the API server
+ * (support/api-proxy.ts), dropped watches and 410 Expired, 500s, 409s on status writes and slow replies.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,8 @@ const ready = () =>
   });
 
 beforeAll(async () => {
-  c = await Cluster.start({ namespace: NS, prometheusOperator: false, testServer: true });
-  if (!c.server) throw new Error('fault specs need the test API server');
-  await c.installCrd();
+  c = await Cluster.start({ namespace: NS, ownControlPlane: true });
+  await c.installCrd({ prometheusOperator: false });
   op = await c.startOperator({ WATCH_NAMESPACE: NS, MONITORING_RETRY_SECONDS: '0.5' });
   await c.kubectlOk('apply', '-f', join(OPERATOR_DIR, 'examples/demo.yaml'));
 }, 60_000);
@@ -45,7 +44,7 @@ describe('faults', () => {
     });
     expect(condition(s, 'Ready')).toMatchObject({ status: 'True' });
     expect(op.child.exitCode).toBeNull();
-    c.server!.installPrometheusOperatorCrds();
+    await c.installPrometheusOperatorCrds();
     await c.eventually(
       'MonitoringReady',
       async () => condition(await swarm(), 'MonitoringReady')?.status === 'True',
@@ -53,15 +52,16 @@ describe('faults', () => {
     expect(await c.getJson('servicemonitor', 'demo-bots')).toBeDefined();
   });
 
-  it('dropped watches and 410 Gone → the informers re-list, and nothing is written twice', async () => {
+  it('410 Expired and dropped watches → the informers re-list, and nothing is written twice', async () => {
     await ready();
     await new Promise((r) => setTimeout(r, 500));
     const writes = c.writesBy(UA).length;
-    const lists = c.server!.lists.get(UA) ?? 0;
-    c.server!.compact();
-    expect(c.server!.dropWatches()).toBeGreaterThanOrEqual(4);
-    await c.eventually('re-list of all four informers', () => (c.server!.lists.get(UA) ?? 0) >= lists + 4);
-    await c.eventually('watches re-opened', () => c.server!.openWatches >= 4);
+    const lists = c.proxy.listsBy(UA);
+    expect(c.proxy.expireWatches()).toBeGreaterThanOrEqual(4);
+    await c.eventually('re-list of all four informers', () => c.proxy.listsBy(UA) >= lists + 4);
+    await c.eventually('watches re-opened', () => c.proxy.openWatches >= 4);
+    expect(c.proxy.dropWatches()).toBeGreaterThanOrEqual(4);
+    await c.eventually('watches re-opened after the cut', () => c.proxy.openWatches >= 4);
     await new Promise((r) => setTimeout(r, 1000));
     expect(c.writesBy(UA).length).toBe(writes);
     // The re-established watches still see changes.
@@ -72,7 +72,7 @@ describe('faults', () => {
 
   it('500s on writes → backoff, then recovery', async () => {
     const errorsBefore = await metric(/flock_operator_reconcile_total\{result="error"\} (\d+)/);
-    c.server!.addFault({ method: 'PATCH', path: '/deployments/demo-bots$', status: 500, times: 3 });
+    c.proxy.addFault({ method: 'PATCH', path: '/deployments/demo-bots$', status: 500, times: 3 });
     await c.kubectlOk('scale', 'botswarm/demo', '--replicas=5');
     await c.eventually('deployment at 5', async () => (await replicas()) === 5);
     await ready();
@@ -83,20 +83,20 @@ describe('faults', () => {
   });
 
   it('500s on watches → the informer restarts with backoff and keeps working', async () => {
-    c.server!.addFault({ watch: true, path: '/botswarms$', status: 500, times: 3 });
-    c.server!.dropWatches('/botswarms$');
+    c.proxy.addFault({ watch: true, path: '/botswarms$', status: 500, times: 3 });
+    c.proxy.dropWatches('/botswarms$');
     await c.eventually(
       'informer restarts',
       async () => (await metric(/flock_operator_informer_restarts_total\{kind="BotSwarm"\} (\d+)/)) >= 1,
     );
     await c.kubectlOk('scale', 'botswarm/demo', '--replicas=3');
     await c.eventually('deployment at 3', async () => (await replicas()) === 3);
-    expect(c.server!.faults).toHaveLength(0);
+    expect(c.proxy.faults).toHaveLength(0);
   });
 
   it('409 on the status write → requeued, then written', async () => {
     await ready();
-    c.server!.addFault({ method: 'PUT', path: '/botswarms/demo/status$', status: 409, times: 2 });
+    c.proxy.addFault({ method: 'PUT', path: '/botswarms/demo/status$', status: 409, times: 2 });
     await c.kubectlOk(
       'patch',
       'botswarm',
@@ -112,13 +112,13 @@ describe('faults', () => {
   });
 
   it('slow replies → still converges', async () => {
-    c.server!.addFault({ path: '/deployments', delayMs: 300, times: 0 });
+    c.proxy.addFault({ path: '/deployments', delayMs: 300, times: 0 });
     try {
       await c.kubectlOk('scale', 'botswarm/demo', '--replicas=2');
       await c.eventually('deployment at 2', async () => (await replicas()) === 2);
       await ready();
     } finally {
-      c.server!.clearFaults();
+      c.proxy.clearFaults();
     }
     expect(op.child.exitCode).toBeNull();
   });

@@ -1,4 +1,4 @@
-/** Black-box: the real flockctl process against the real operator and the test API server. */
+/** Black-box: the real flockctl process against the real operator and a real control plane. */
 import { writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -178,11 +178,8 @@ describe('flockctl', () => {
   });
 
   it('--wait gives up with a clear message and exit code 5', async () => {
-    // New pods cannot start: the test server holds them; on a real cluster, every node is cordoned.
-    c.server?.sim.setPaused(true);
-    const nodes = c.server
-      ? []
-      : (await c.kubectlOk('get', 'nodes', '-o', 'name')).split('\n').filter(Boolean);
+    // New pods cannot start: every node is cordoned.
+    const nodes = (await c.kubectlOk('get', 'nodes', '-o', 'name')).split('\n').filter(Boolean);
     for (const node of nodes) await c.kubectlOk('cordon', node);
     try {
       const r = await c.flockctl('swarm', 'scale', 'demo', '--replicas', '5', '--wait', '--timeout', '1s');
@@ -191,7 +188,6 @@ describe('flockctl', () => {
         /error: timed out after 1s waiting for botswarm "demo" to be Ready: 3\/5 pods ready/,
       );
     } finally {
-      c.server?.sim.setPaused(false);
       for (const node of nodes) await c.kubectlOk('uncordon', node);
     }
   });

@@ -1,6 +1,6 @@
 /**
- * Black-box: the real operator process and the real kubectl against the test API server (or a real
- * cluster with FLOCK_E2E_KUBECONFIG). Steps run in order and share one swarm, as a user would.
+ * Black-box: the real operator process (as its own ServiceAccount) and the real kubectl against a real
+ * control plane (or any cluster with FLOCK_E2E_KUBECONFIG). Steps run in order and share one swarm, as a user would.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -25,12 +25,6 @@ const deployment = () => c.getJson<Dep>('deployment', 'demo-bots');
 
 beforeAll(async () => {
   c = await Cluster.start({ namespace: 'flock-e2e' });
-  // On a real cluster this image really fails to pull; the test server is told to fail it the same way.
-  c.server?.sim.addFailure({
-    image: MISSING_IMAGE,
-    reason: 'ImagePullBackOff',
-    message: `Back-off pulling image "${MISSING_IMAGE}"`,
-  });
   await c.installCrd();
   await c.startOperator({ WATCH_NAMESPACE: 'flock-e2e' });
 }, 60_000);
@@ -175,15 +169,18 @@ describe('kubectl against the operator', () => {
         condition(s, 'Ready')?.status === 'True'
       );
     });
-    if (c.server) {
-      const pods = c.server
-        .listObjects('v1', 'Pod', 'flock-e2e')
-        .filter((p) => p.metadata.labels['flock.dev/swarm'] === 'demo');
-      expect(pods).toHaveLength(4);
-      expect(new Set(pods.map((p) => p.metadata.annotations['flock.dev/template-hash']))).toEqual(
-        new Set([d.spec.template.metadata.annotations['flock.dev/template-hash']]),
+    // The Deployment controller replaced every pod: the live ones all carry the new template.
+    type Pods = {
+      items: Array<{ metadata: { deletionTimestamp?: string; annotations: Record<string, string> } }>;
+    };
+    const hash = d.spec.template.metadata.annotations['flock.dev/template-hash'];
+    await c.eventually('4 pods of the new template', async () => {
+      const pods = (await c.getJson<Pods>('pods', '-l', 'flock.dev/swarm=demo'))?.items ?? [];
+      const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+      return (
+        live.length === 4 && live.every((p) => p.metadata.annotations['flock.dev/template-hash'] === hash)
       );
-    }
+    });
   });
 
   it('rejects bad swarms with clear messages (schema and CEL → 422)', async () => {
@@ -260,17 +257,19 @@ describe('kubectl against the operator', () => {
 
 describe('install manifests and RBAC', () => {
   it('operator/deploy applies cleanly with kubectl apply -k', async () => {
-    // `kubectl create namespace` would send protobuf, which the test server does not speak; apply sends JSON.
     const ns = join(c.dir, 'ns.yaml');
     writeFileSync(ns, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flock\n');
     await c.kubectlOk('apply', '-f', ns);
     const out = await c.kubectlOk('apply', '-k', join(OPERATOR_DIR, 'deploy'));
-    expect(out).toContain('clusterrole.rbac.authorization.k8s.io/flock-operator created');
+    // The ClusterRole is shared with the operator the harness runs (each spec binds it), so it may exist.
+    expect(out).toMatch(
+      /clusterrole\.rbac\.authorization\.k8s\.io\/flock-operator (created|configured|unchanged)/,
+    );
+    expect(out).toContain('serviceaccount/flock-operator created');
     expect(out).toContain('deployment.apps/flock-operator created');
   });
 
   it('the RBAC rules allow every request the operator made, and nothing it never needs', async () => {
-    if (!c.server) return;
     type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
     const roles = JSON.parse(
       await c.kubectlOk(
@@ -287,7 +286,7 @@ describe('install manifests and RBAC', () => {
     };
     const rules = roles.items.flatMap((r) => r.rules);
     const used = new Set<string>();
-    for (const r of c.server.requests.filter((x) => x.userAgent.startsWith('flock-operator/'))) {
+    for (const r of c.proxy.requests.filter((x) => x.userAgent.startsWith('flock-operator/'))) {
       const m =
         /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/[^/]+)?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(
           r.path,

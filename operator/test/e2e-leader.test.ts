@@ -1,6 +1,8 @@
 /**
- * Black-box leader election: two operator processes; only the Lease holder writes, and the other takes
- * over when the holder is killed (SIGKILL: no hand-over) or stops (SIGTERM: it releases the Lease).
+ * Black-box leader election on a real API server: two operator processes; only the Lease holder writes,
+ * and the other takes over when the holder is killed (SIGKILL: no hand-over), stops (SIGTERM: it releases
+ * the Lease), or cannot renew because its Lease requests hang (it stops leading by its renew deadline,
+ * before the standby's takeover, so two leaders never write at once).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +18,21 @@ const LEASE = {
 let c: Cluster;
 let a: OperatorProcess;
 let b: OperatorProcess;
-type Lease = { spec: { holderIdentity: string; leaseTransitions?: number; leaseDurationSeconds: number } };
+type Lease = {
+  spec: {
+    holderIdentity: string;
+    leaseTransitions?: number;
+    leaseDurationSeconds: number;
+    acquireTime: string;
+  };
+};
 const holder = async () => (await c.getJson<Lease>('lease', 'flock-operator'))?.spec.holderIdentity;
 const replicas = async () =>
   (await c.getJson<{ spec: { replicas: number } }>('deployment', 'demo-bots'))?.spec.replicas;
-const allWrites = (id: string) =>
-  (c.server?.writes ?? []).filter((w) => w.userAgent === `flock-operator/${id}`);
+const allWrites = (id: string) => c.proxy.writesBy(`flock-operator/${id}`);
 
 beforeAll(async () => {
-  c = await Cluster.start({ namespace: NS, testServer: true });
+  c = await Cluster.start({ namespace: NS });
   await c.installCrd();
   a = await c.startOperator({ ...LEASE, POD_NAME: 'op-a' });
   await c.eventually('op-a holds the lease', async () => (await holder()) === 'op-a');
@@ -83,5 +91,30 @@ describe('leader election', () => {
     await c.eventually('op-c holds the lease', async () => (await holder()) === 'op-c', 20_000);
     await c.kubectlOk('scale', 'botswarm/demo', '--replicas=2');
     await c.eventually('deployment at 2', async () => (await replicas()) === 2);
+  });
+
+  it('a leader whose Lease requests hang stops leading by its renew deadline, before the standby takes over', async () => {
+    const current = c.operators.find((o) => o.identity === 'op-c')!;
+    const standby = await c.startOperator({ ...LEASE, POD_NAME: 'op-d' });
+    await c.eventually('op-d ready', async () => (await fetch(`${standby.url}/readyz`)).status === 200);
+    const exited = new Promise<number>((resolve) => current.child.once('exit', () => resolve(Date.now())));
+    // Every Lease call of the leader now hangs for 25 s; its other requests go through.
+    const hungAt = Date.now();
+    c.proxy.addFault({ userAgent: 'flock-operator/op-c', path: '/leases', delayMs: 25_000, times: 0 });
+    await c.kubectlOk('scale', 'botswarm/demo', '--replicas=5');
+    await c.eventually('op-d holds the lease', async () => (await holder()) === 'op-d', 20_000);
+    const stoppedAt = await exited;
+    c.proxy.clearFaults();
+    const lease = (await c.getJson<Lease>('lease', 'flock-operator'))!;
+    const takenAt = Date.parse(lease.spec.acquireTime);
+    console.log(
+      `hung leader stopped ${stoppedAt - hungAt} ms after its Lease calls hung; standby took over after ${takenAt - hungAt} ms`,
+    );
+    // Lost leadership ends the process (exit 1), within the 2.5 s renew deadline (plus a retry period).
+    expect(current.child.exitCode).toBe(1);
+    expect(stoppedAt - hungAt).toBeLessThan(2_500 + 1_000);
+    expect(stoppedAt).toBeLessThan(takenAt);
+    expect(allWrites('op-c').filter((w) => !w.path.includes('/leases') && w.at >= takenAt)).toEqual([]);
+    await c.eventually('deployment at 5', async () => (await replicas()) === 5);
   });
 });

@@ -6,7 +6,7 @@ import { Cluster, condition, OPERATOR_DIR, type Swarm } from './support/cluster.
 let c: Cluster;
 
 beforeAll(async () => {
-  c = await Cluster.start({ namespace: 'startup', testServer: true });
+  c = await Cluster.start({ namespace: 'startup', ownControlPlane: true });
 }, 60_000);
 
 afterAll(async () => {

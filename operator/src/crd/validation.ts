@@ -1,7 +1,8 @@
 /**
  * Kubernetes-style handling of a CRD's structural schema: defaulting, pruning, OpenAPI validation
  * (ajv) and `x-kubernetes-validations` CEL rules (cel-js), with causes phrased as the API server does.
- * The test API server uses it to answer 422; the CRD tests use it to accept or reject example swarms.
+ * The CRD tests use it to accept or reject example swarms as the API server would, and the manifest render
+ * test to check the example swarms.
  */
 import { parse as parseCel } from '@marcbachmann/cel-js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';

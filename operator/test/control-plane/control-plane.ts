@@ -294,12 +294,19 @@ export async function startControlPlane(
         `--root-ca-file=${caFile}`,
         '--use-service-account-credentials=true',
         '--horizontal-pod-autoscaler-sync-period=2s',
+        // Hundreds of swarms at once (the scale run): the default 20 requests/s would be the bottleneck.
+        '--kube-api-qps=200',
+        '--kube-api-burst=400',
+        '--concurrent-deployment-syncs=10',
+        '--concurrent-replicaset-syncs=10',
       ]),
       startComponent(dir, 'kube-scheduler', bin.scheduler, [
         `--kubeconfig=${configFor(2)}`,
         '--leader-elect=false',
         '--bind-address=127.0.0.1',
         '--secure-port=0',
+        '--kube-api-qps=200',
+        '--kube-api-burst=400',
       ]),
       startComponent(dir, 'kwok', bin.kwok, [
         `--kubeconfig=${configFor(3)}`,

@@ -1,18 +1,25 @@
 /**
- * Black-box harness: the real operator process, the real kubectl and flockctl against a cluster.
- * The cluster is a real one: FLOCK_E2E_KUBECONFIG when set, else the control plane the operator
- * project's global setup started (test/control-plane/). Specs that still need the in-repo test API
- * server's helpers (fault injection, request logs, a cluster without the CRD) ask for it with
- * `testServer: true`; elsewhere `server` is undefined.
+ * Black-box harness: the real operator process, the real kubectl and flockctl against a real cluster:
+ * FLOCK_E2E_KUBECONFIG when set, else the control plane the operator project's global setup started
+ * (test/control-plane/), or, for specs that need a cluster of their own (one without the CRDs), a fresh
+ * control plane. kubectl runs as the given (administrator) kubeconfig; the operator runs as its own
+ * ServiceAccount with exactly the RBAC of operator/deploy, through a fault-injecting proxy
+ * (support/api-proxy.ts) that records its requests.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { TestApiServer, type TestApiServerOptions } from '../../src/testserver/server.ts';
-import { prometheusOperatorCrdFiles } from '../control-plane/control-plane.ts';
+import { parseAllDocuments, stringify } from 'yaml';
+import {
+  type ControlPlane,
+  prometheusOperatorCrdFiles,
+  startControlPlane,
+} from '../control-plane/control-plane.ts';
+import { ApiProxy } from './api-proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -64,44 +71,87 @@ export interface OperatorProcess {
   metrics(): Promise<string>;
 }
 
+export interface ClusterOptions {
+  namespace?: string;
+  /** A control plane of this spec's own, started fresh (no CRDs installed), instead of the shared one. */
+  ownControlPlane?: boolean;
+}
+
 export class Cluster {
   readonly dir: string;
+  /** The administrator's kubeconfig, its context in the spec's namespace: for kubectl and flockctl. */
   readonly kubeconfig: string;
-  readonly server?: TestApiServer;
+  /** The proxy every operator process reaches the API server through. */
+  readonly proxy: ApiProxy;
   readonly operators: OperatorProcess[] = [];
   readonly namespace: string;
+  readonly #controlPlane?: ControlPlane;
+  readonly #adminToken: string;
+  #operatorKubeconfig?: string;
 
-  private constructor(dir: string, kubeconfig: string, namespace: string, server?: TestApiServer) {
+  private constructor(
+    dir: string,
+    kubeconfig: string,
+    namespace: string,
+    proxy: ApiProxy,
+    adminToken: string,
+    controlPlane?: ControlPlane,
+  ) {
+    this.#adminToken = adminToken;
     this.dir = dir;
     this.kubeconfig = kubeconfig;
-    this.server = server;
     this.namespace = namespace;
+    this.proxy = proxy;
+    this.#controlPlane = controlPlane;
   }
 
-  static async start(
-    options: TestApiServerOptions & { namespace?: string; testServer?: boolean } = {},
-  ): Promise<Cluster> {
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'flock-e2e-'));
     const namespace = options.namespace ?? 'default';
-    const external = options.testServer
-      ? undefined
-      : process.env.FLOCK_E2E_KUBECONFIG || inject('kubeconfig');
-    if (external) {
-      // A copy whose context is the test's namespace, as the test server's kubeconfig is.
-      const kubeconfig = join(dir, 'kubeconfig');
-      writeFileSync(kubeconfig, readFileSync(external));
-      const set = await run('kubectl', ['config', 'set-context', '--current', `--namespace=${namespace}`], {
-        KUBECONFIG: kubeconfig,
-      });
-      if (set.code !== 0) throw new Error(`cannot set the namespace in ${kubeconfig}: ${set.stderr}`);
-      return new Cluster(dir, kubeconfig, namespace);
-    }
-    const { testServer: _, ...serverOptions } = options;
-    const server = new TestApiServer({ ...serverOptions, namespaces: ['default', 'kube-system', namespace] });
-    await server.start();
+    const controlPlane = options.ownControlPlane ? await startControlPlane() : undefined;
+    const admin = controlPlane?.adminKubeconfig ?? (process.env.FLOCK_E2E_KUBECONFIG || inject('kubeconfig'));
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, server.kubeconfig(namespace));
-    return new Cluster(dir, kubeconfig, namespace, server);
+    writeFileSync(kubeconfig, readFileSync(admin));
+    const set = await run('kubectl', ['config', 'set-context', '--current', `--namespace=${namespace}`], {
+      KUBECONFIG: kubeconfig,
+    });
+    if (set.code !== 0) throw new Error(`cannot set the namespace in ${kubeconfig}: ${set.stderr}`);
+    const loaded = new KubeConfig();
+    loaded.loadFromFile(kubeconfig);
+    const cluster = loaded.getCurrentCluster()!;
+    const ca = cluster.caFile
+      ? readFileSync(cluster.caFile)
+      : cluster.caData
+        ? Buffer.from(cluster.caData, 'base64')
+        : undefined;
+    const proxy = new ApiProxy(cluster.server, ca);
+    await proxy.start();
+    const adminToken = loaded.getCurrentUser()?.token;
+    if (!adminToken) throw new Error(`the kubeconfig ${admin} has no token for its current user`);
+    const created = new Cluster(dir, kubeconfig, namespace, proxy, adminToken, controlPlane);
+    await created.#applyText(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`);
+    return created;
+  }
+
+  /**
+   * A request as the administrator, through the proxy (no kubectl process in between: for measurements).
+   * A JSON body is sent as a merge patch on PATCH, else as JSON.
+   */
+  async api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.proxy.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#adminToken}`,
+        'user-agent': 'flock-e2e',
+        ...(body === undefined
+          ? {}
+          : { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
   }
 
   get env(): Record<string, string> {
@@ -128,27 +178,73 @@ export class Cluster {
     return run(NODE, [join(OPERATOR_DIR, 'src/cli/flockctl.ts'), ...args], this.env);
   }
 
-  async installCrd() {
-    // The test namespace (the test server creates it up front; a real cluster may not have it).
-    const ns = join(this.dir, 'namespace.yaml');
-    writeFileSync(ns, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${this.namespace}\n`);
-    await this.kubectlOk('apply', '-f', ns);
-    await this.kubectlOk('apply', '-f', join(REPO, 'crds/botswarm.yaml'));
-    // A real cluster gets the Prometheus Operator's own CRDs, which the test server has built in.
-    if (!this.server) {
-      const files = prometheusOperatorCrdFiles().flatMap((file) => ['-f', file]);
-      await this.kubectlOk('apply', '--server-side', '--force-conflicts', ...files);
-    }
+  async #applyText(yaml: string, ...flags: string[]) {
+    const file = join(this.dir, `apply-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, yaml);
+    return this.kubectlOk('apply', '--server-side', ...flags, '-f', file);
+  }
+
+  /** The BotSwarm CRD and the Prometheus Operator's CRDs (ServiceMonitor, PodMonitor, …), for real. */
+  async installCrd(options: { prometheusOperator?: boolean } = {}) {
+    await this.kubectlOk('apply', '--server-side', '-f', join(REPO, 'crds/botswarm.yaml'));
+    if (options.prometheusOperator !== false) await this.installPrometheusOperatorCrds();
     await this.kubectlOk('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
+  }
+
+  async installPrometheusOperatorCrds() {
+    const files = prometheusOperatorCrdFiles().flatMap((file) => ['-f', file]);
+    await this.kubectlOk('apply', '--server-side', '--force-conflicts', ...files);
+  }
+
+  /**
+   * The operator's ServiceAccount and RBAC as operator/deploy ships them, moved into this spec's
+   * namespace (the ClusterRole is shared; each namespace binds it under a name of its own), and a
+   * kubeconfig that reaches the API server through the proxy with a token issued for that account.
+   */
+  async operatorKubeconfig(): Promise<string> {
+    if (this.#operatorKubeconfig) return this.#operatorKubeconfig;
+    const ns = this.namespace;
+    const rendered = parseAllDocuments(await this.kubectlOk('kustomize', join(OPERATOR_DIR, 'deploy')));
+    const rbac = rendered
+      .map((doc) => doc.toJS() as { kind: string; metadata: Record<string, unknown>; subjects?: unknown[] })
+      .filter((o) =>
+        ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(o.kind),
+      )
+      .map((o) => {
+        if (o.kind === 'ClusterRoleBinding') o.metadata.name = `${o.metadata.name}-${ns}`;
+        else if (o.kind !== 'ClusterRole') o.metadata.namespace = ns;
+        o.subjects = o.subjects?.map((subject) => ({ ...(subject as object), namespace: ns }));
+        return stringify(o);
+      });
+    await this.#applyText(rbac.join('---\n'), '--force-conflicts');
+    const token = (await this.kubectlOk('create', 'token', 'flock-operator', '--duration=24h')).trim();
+    const file = join(this.dir, 'operator.kubeconfig');
+    writeFileSync(
+      file,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        // Plain HTTP to the proxy on 127.0.0.1 (it speaks TLS to the real server): client-node accepts
+        // an http server only with this flag, which has nothing to verify here.
+        clusters: [{ name: 'proxy', cluster: { server: this.proxy.url, 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'flock-operator', user: { token } }],
+        contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'flock-operator', namespace: ns } }],
+        'current-context': 'proxy',
+      }),
+      { mode: 0o600 },
+    );
+    this.#operatorKubeconfig = file;
+    return file;
   }
 
   /** Starts `node operator/src/main.ts`; resolves once it logs that it started. */
   async startOperator(env: Record<string, string> = {}): Promise<OperatorProcess> {
     const identity = env.POD_NAME ?? `op-${this.operators.length + 1}`;
+    const kubeconfig = await this.operatorKubeconfig();
     const child = spawn(NODE, [join(OPERATOR_DIR, 'src/main.ts')], {
       env: {
         ...process.env,
-        ...this.env,
+        KUBECONFIG: kubeconfig,
         PORT: '0',
         POD_NAME: identity,
         LEASE_NAMESPACE: this.namespace,
@@ -224,15 +320,18 @@ export class Cluster {
 
   /** Writes of one client (by User-Agent prefix), leaving out Lease renewals and Events. */
   writesBy(userAgentPrefix: string) {
-    return (this.server?.writes ?? []).filter(
-      (w) =>
-        w.userAgent.startsWith(userAgentPrefix) && !w.path.includes('/leases') && !w.path.endsWith('/events'),
-    );
+    return this.proxy
+      .writesBy(userAgentPrefix)
+      .filter((w) => !w.path.includes('/leases') && !w.path.endsWith('/events'));
   }
 
   async stop() {
     await Promise.all(this.operators.map((o) => o.kill()));
-    await this.server?.stop();
+    // FLOCK_E2E_LOGS=1 prints what each operator process logged, for a spec that failed.
+    if (process.env.FLOCK_E2E_LOGS)
+      for (const o of this.operators) console.log(`--- ${o.identity}\n${o.logs.join('\n')}`);
+    await this.proxy.stop();
+    await this.#controlPlane?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
