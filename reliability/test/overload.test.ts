@@ -41,6 +41,9 @@ describe('overload', () => {
     // No collapse: every second of the offered load served reads. The goodput ratio itself is a timing figure,
     // logged here and held to its 80% target by `npm run chaos`, which has the machine to itself.
     const offeredSeconds = report.perSecond.slice(0, SECONDS);
-    expect(offeredSeconds.filter(([served]) => served === 0), JSON.stringify(report.perSecond)).toEqual([]);
+    expect(
+      offeredSeconds.filter(([served]) => served === 0),
+      JSON.stringify(report.perSecond),
+    ).toEqual([]);
   });
 });
