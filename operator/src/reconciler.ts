@@ -25,7 +25,7 @@ import {
   TEMPLATE_HASH_ANNOTATION,
 } from './builders.ts';
 import { driftPaths } from './drift.ts';
-import type { KObject } from './kube.ts';
+import { ApiError, type KObject } from './kube.ts';
 
 export interface Reader {
   get(kind: string, namespace: string, name: string): Promise<KObject | undefined>;
@@ -164,6 +164,11 @@ function controllerUid(obj: KObject): string | undefined {
   return obj.metadata.ownerReferences?.find((o) => o.controller)?.uid;
 }
 
+/** The API server refused a child: the swarm's status says so; the reconcile is retried with backoff. */
+export class ApplyRefusedError extends Error {
+  override readonly name = 'ApplyRefusedError';
+}
+
 /** What one reconcile pass has learnt and decided so far. */
 class Pass {
   readonly obj: KObject;
@@ -176,6 +181,8 @@ class Pass {
   conditions: Condition[];
   readonly events: EventInput[] = [];
   readonly conflicts: string[] = [];
+  /** Children the API server refused (400, 403, 422): retrying the same apply cannot help. */
+  readonly refusals: string[] = [];
   readonly children: NonNullable<BotSwarmStatus['children']> = {};
   writes = 0;
 
@@ -283,6 +290,8 @@ export class Reconciler {
       conditions: pass.conditions,
     };
     await this.#writeStatus(pass, status);
+    // Reported in the status and as an Event; thrown so the queue retries with backoff.
+    if (pass.refusals.length > 0) throw new ApplyRefusedError(pass.refusals.join('; '));
     return { writes: pass.writes, state: ready?.reason, ...(requeueAfterMs ? { requeueAfterMs } : {}) };
   }
 
@@ -305,8 +314,8 @@ export class Reconciler {
       }
       const drift = driftOf(desired, live);
       if (drift.length === 0) continue;
-      const applied = await this.#writer.apply(desired);
-      pass.writes++;
+      const applied = await this.#applyOrRecordRefusal(pass, desired);
+      if (!applied) continue;
       if (desired === service) {
         pass.normal(
           live ? 'UpdatedService' : 'CreatedService',
@@ -328,6 +337,23 @@ export class Reconciler {
     pass.children.deployment = deployment.metadata.name;
     pass.children.service = service.metadata.name;
     return liveDeployment;
+  }
+
+  /**
+   * Server-side apply of one child. A refusal the same apply cannot overcome (400, 403, 422: invalid,
+   * forbidden) is recorded for the swarm's status and Events instead of thrown; anything else throws
+   * and the key is retried with backoff.
+   */
+  async #applyOrRecordRefusal(pass: Pass, desired: KObject): Promise<KObject | undefined> {
+    try {
+      const applied = await this.#writer.apply(desired);
+      pass.writes++;
+      return applied;
+    } catch (error) {
+      if (!(error instanceof ApiError) || ![400, 403, 422].includes(error.code)) throw error;
+      pass.refusals.push(`${desired.kind} ${desired.metadata.name}: ${error.message}`);
+      return undefined;
+    }
   }
 
   /** The ServiceMonitor/PodMonitor: never fatal. Returns a requeue delay while the CRDs are missing. */
@@ -387,8 +413,10 @@ export class Reconciler {
     }
     const drift = driftOf(monitor, live);
     if (drift.length > 0) {
-      await this.#writer.apply(monitor);
-      pass.writes++;
+      if (!(await this.#applyOrRecordRefusal(pass, monitor))) {
+        pass.set(ConditionTypes.MonitoringReady, 'False', 'ApplyRefused', pass.refusals.at(-1)!);
+        return undefined;
+      }
       pass.normal(
         live ? `Updated${kind}` : `Created${kind}`,
         live
@@ -423,8 +451,21 @@ export class Reconciler {
       (c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
     );
 
+    const replicaFailure = (
+      (ds.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+    ).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
     if (pass.conflicts.length > 0) {
       pass.set(ConditionTypes.Degraded, 'True', 'ChildConflict', pass.conflicts.join('; '));
+    } else if (pass.refusals.length > 0) {
+      pass.set(ConditionTypes.Degraded, 'True', 'ApplyRefused', pass.refusals.join('; '));
+    } else if (replicaFailure) {
+      // Pods the ReplicaSet may not create (quota, Pod Security…): no rollout will finish on its own.
+      pass.set(
+        ConditionTypes.Degraded,
+        'True',
+        'ReplicaFailure',
+        `${replicaFailure.reason ?? 'FailedCreate'}: ${replicaFailure.message ?? 'pods cannot be created'}`,
+      );
     } else if (failure) {
       const detail = failure.message ? `: ${failure.message}` : '';
       pass.set(

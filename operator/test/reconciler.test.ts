@@ -190,6 +190,16 @@ describe('reconcile', () => {
     expect(swarm().status).toMatchObject({ observedGeneration: 1 });
   });
 
+  it('a child the server forbids (403) → Degraded ApplyRefused and a Warning Event; the pass fails for a retry', async () => {
+    cluster.create(swarmObj());
+    cluster.failures = [{ op: 'apply', code: 403 }];
+    await expect(run()).rejects.toThrow(/Deployment demo-bots: /);
+    expect(cond('Degraded')).toMatchObject({ status: 'True', reason: 'ApplyRefused' });
+    expect(cluster.events.some((e) => e.type === 'Warning' && e.reason === 'ApplyRefused')).toBe(true);
+    await run();
+    expect(cond('Degraded')).toMatchObject({ status: 'False' });
+  });
+
   it('an invalid spec gives Ready=False/InvalidSpec and touches no child', async () => {
     cluster.create(swarmObj({ replicas: 9, maxReplicas: 3 }));
     const r = await run();
