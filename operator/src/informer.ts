@@ -14,7 +14,8 @@ export interface InformerOptions {
   labelSelector?: string;
   onEvent: (type: InformerEvent, obj: KObject) => void;
   onError?: (err: unknown, restartInMs: number) => void;
-  onConnect?: () => void;
+  /** After each (re-)list, once its items are in the cache: when that list was started. */
+  onListed?: (startedAt: number) => void;
   maxBackoffMs?: number;
 }
 
@@ -33,16 +34,30 @@ export class Informer {
     this.kind = opts.kind;
     this.#opts = opts;
     const watch = new Watch(client.watchConfig);
+    // Bookmarks keep the resume point current on quiet watches, so a reconnect resumes instead of
+    // re-listing (client-node's ListWatch reads them but does not ask for them).
+    const bookmarkingWatch = {
+      watch: (path: string, query: Record<string, unknown>, ...rest: [never, never]) =>
+        watch.watch(path, { ...query, allowWatchBookmarks: true }, ...rest),
+    } as unknown as Watch;
     const listFn = async () => {
+      const startedAt = Date.now();
       const { items, resourceVersion } = await client.list(opts.kind, opts.namespace, opts.labelSelector);
+      // ListWatch adds the items right after this returns; the callback comes after that.
+      setImmediate(() => opts.onListed?.(startedAt));
       this.lists++;
       return { metadata: { resourceVersion }, items } as never;
     };
-    this.#lw = new ListWatch(pathFor(opts.kind, opts.namespace), watch, listFn, false, opts.labelSelector);
+    this.#lw = new ListWatch(
+      pathFor(opts.kind, opts.namespace),
+      bookmarkingWatch,
+      listFn,
+      false,
+      opts.labelSelector,
+    );
     this.#lw.on('add', (o) => this.#event('add', o as unknown as KObject));
     this.#lw.on('update', (o) => this.#event('update', o as unknown as KObject));
     this.#lw.on('delete', (o) => this.#event('delete', o as unknown as KObject));
-    this.#lw.on('connect', () => opts.onConnect?.());
     this.#lw.on('error', (err) => this.#restart(err));
   }
 

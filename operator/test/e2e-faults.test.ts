@@ -70,6 +70,16 @@ describe('faults', () => {
     await ready();
   });
 
+  it('watches ask for bookmarks and resume from the last resourceVersion they saw', async () => {
+    const watches = c.proxy.requests.filter((r) => r.watch && r.userAgent === UA);
+    expect(watches.length).toBeGreaterThanOrEqual(4);
+    for (const w of watches) {
+      const query = new URLSearchParams(w.query);
+      expect(query.get('allowWatchBookmarks'), w.path).toBe('true');
+      expect(query.get('resourceVersion'), w.path).toMatch(/./);
+    }
+  });
+
   it('500s on writes → backoff, then recovery', async () => {
     const errorsBefore = await metric(/flock_operator_reconcile_total\{result="error"\} (\d+)/);
     c.proxy.addFault({ method: 'PATCH', path: '/deployments/demo-bots$', status: 500, times: 3 });

@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface ProxiedRequest {
   method: string;
   path: string;
+  /** The query string (without `?`). */
+  query: string;
   watch: boolean;
   userAgent: string;
   /** The status the client received (0 when the upstream could not be reached). */
@@ -154,6 +156,7 @@ export class ApiProxy {
     const entry: ProxiedRequest = {
       method: request.method ?? 'GET',
       path: url.pathname,
+      query: url.search.slice(1),
       watch,
       userAgent: String(request.headers['user-agent'] ?? ''),
       code: 0,
