@@ -52,6 +52,13 @@ export const GO_TOOLS = {
     commands: { kwok: 'sigs.k8s.io/kwok/cmd/kwok' },
     ldflags: () => '-s -w',
   },
+  'prometheus-operator': {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    commands: { 'prometheus-operator': 'github.com/prometheus-operator/prometheus-operator/cmd/operator' },
+    // As upstream's Makefile sets it: the operator reports it and tags its config-reloader image with it.
+    ldflags: (version) =>
+      `-s -w -X github.com/prometheus/common/version.Version=${version.replace(/^v/, '')}`,
+  },
 } satisfies Record<string, GoTool>;
 
 export type GoToolName = keyof typeof GO_TOOLS;
