@@ -241,7 +241,7 @@ describe('the images run as the manifests run them', () => {
       pod: deployment.spec.template.spec as PodSpec,
       network: 'host',
       fieldRefs: { 'metadata.name': `flock-operator-${runId}`, 'metadata.namespace': 'flock' },
-      extraEnv: { KUBECONFIG: '/var/run/flock-test/config', PORT: String(port) },
+      extraEnv: { KUBECONFIG: '/var/run/flock-test/config', HOST: '127.0.0.1', PORT: String(port) },
       mounts: [`${kubeDir}:/var/run/flock-test:ro`],
     });
     expect(spec.user).toBe('10001:10001');

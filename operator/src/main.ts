@@ -1,51 +1,50 @@
 #!/usr/bin/env node
 /**
- * flock-operator: reconciles BotSwarms into bot Deployments, Services and monitors.
- * Configuration (environment): KUBECONFIG (or in-cluster), WATCH_NAMESPACE, PORT (8080: /metrics,
- * /healthz, /readyz), WORKERS, RESYNC_SECONDS, LEADER_ELECT, LEASE_NAMESPACE, LEASE_NAME,
- * LEASE_DURATION_SECONDS, RENEW_DEADLINE_SECONDS, RETRY_PERIOD_SECONDS, POD_NAME (the identity),
- * MONITORING_RETRY_SECONDS.
+ * flock-operator: reconciles BotSwarms into bot Deployments, Services and monitors. Configuration is
+ * the environment (src/config.ts); logs are JSON lines (pino), as the API's.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.ts';
 import { Manager } from './manager.ts';
 
-function num(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) {
-    console.error(`invalid ${name}=${JSON.stringify(raw)}: expected a non-negative number`);
-    process.exit(2);
-  }
-  return n;
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`invalid configuration:\n${error.message}`);
+  process.exit(2);
 }
+const log = pino({ level: config.LOG_LEVEL });
 
 const kc = new KubeConfig();
 try {
   kc.loadFromDefault();
   if (!kc.getCurrentCluster()) throw new Error('no current cluster in the kubeconfig');
-} catch (e) {
-  console.error(`cannot load a kubeconfig: ${(e as Error).message}`);
+} catch (error) {
+  console.error(`cannot load a kubeconfig: ${(error as Error).message}`);
   process.exit(2);
 }
-const identity = process.env.POD_NAME || `${hostname()}-${randomUUID().slice(0, 8)}`;
-const leaderElect = (process.env.LEADER_ELECT ?? 'true') !== 'false';
+const identity = config.POD_NAME || `${hostname()}-${randomUUID().slice(0, 8)}`;
 const manager = new Manager(kc, {
-  namespace: process.env.WATCH_NAMESPACE ?? '',
-  workers: num('WORKERS', 4),
-  resyncMs: num('RESYNC_SECONDS', 600) * 1000,
-  monitoringRetryMs: num('MONITORING_RETRY_SECONDS', 60) * 1000,
-  port: num('PORT', 8080),
+  namespace: config.WATCH_NAMESPACE,
+  workers: config.WORKERS,
+  resyncMs: config.RESYNC_SECONDS * 1000,
+  monitoringRetryMs: config.MONITORING_RETRY_SECONDS * 1000,
+  host: config.HOST,
+  port: config.PORT,
   identity,
-  leaderElection: leaderElect
+  log: (level, msg, fields) => log[level](fields ?? {}, msg),
+  leaderElection: config.LEADER_ELECT
     ? {
-        namespace: process.env.LEASE_NAMESPACE || process.env.POD_NAMESPACE || 'default',
-        name: process.env.LEASE_NAME || 'flock-operator',
-        leaseDurationMs: num('LEASE_DURATION_SECONDS', 15) * 1000,
-        renewDeadlineMs: num('RENEW_DEADLINE_SECONDS', 10) * 1000,
-        retryPeriodMs: num('RETRY_PERIOD_SECONDS', 2) * 1000,
+        namespace: config.LEASE_NAMESPACE || config.POD_NAMESPACE || 'default',
+        name: config.LEASE_NAME,
+        leaseDurationMs: config.LEASE_DURATION_SECONDS * 1000,
+        renewDeadlineMs: config.RENEW_DEADLINE_SECONDS * 1000,
+        retryPeriodMs: config.RETRY_PERIOD_SECONDS * 1000,
       }
     : false,
 });
@@ -54,9 +53,7 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(
-    JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: 'shutting down', signal }),
-  );
+  log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await manager.stop().catch(() => undefined);
@@ -66,13 +63,4 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await manager.start();
-console.log(
-  JSON.stringify({
-    level: 'info',
-    time: new Date().toISOString(),
-    msg: 'operator started',
-    identity,
-    url: manager.url,
-    leaderElection: leaderElect,
-  }),
-);
+log.info({ identity, url: manager.url, leaderElection: config.LEADER_ELECT }, 'operator started');

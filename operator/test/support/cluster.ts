@@ -245,6 +245,7 @@ export class Cluster {
       env: {
         ...process.env,
         KUBECONFIG: kubeconfig,
+        HOST: '127.0.0.1',
         PORT: '0',
         POD_NAME: identity,
         LEASE_NAMESPACE: this.namespace,
