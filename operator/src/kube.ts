@@ -75,6 +75,13 @@ export const RESOURCES: Record<string, ResourceInfo> = {
     plural: 'podmonitors',
     namespaced: true,
   },
+  Prometheus: {
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    kind: 'Prometheus',
+    plural: 'prometheuses',
+    namespaced: true,
+  },
 };
 
 export type KindName = keyof typeof RESOURCES;

@@ -88,9 +88,9 @@ export class Manager {
         });
       },
     });
-    this.reconciler = new Reconciler(this.cache, new CachingWriter(this.client, this.cache), {
-      monitoringRetryMs: options.monitoringRetryMs ?? 60_000,
-    });
+    const monitoringRetryMs = options.monitoringRetryMs ?? 60_000;
+    const writer = new CachingWriter(this.client, this.cache, Math.min(30_000, monitoringRetryMs));
+    this.reconciler = new Reconciler(this.cache, writer, { monitoringRetryMs });
     if (options.leaderElection) {
       const election = options.leaderElection;
       const lease = `${election.namespace}/${election.name}`;

@@ -26,6 +26,7 @@ import {
 } from './builders.ts';
 import { driftPaths } from './drift.ts';
 import { ApiError, type KObject } from './kube.ts';
+import { selectingPrometheuses } from './prometheus-selection.ts';
 
 export interface Reader {
   get(kind: string, namespace: string, name: string): Promise<KObject | undefined>;
@@ -46,6 +47,11 @@ export interface Writer {
   updateStatus(obj: KObject): Promise<KObject>;
   /** Whether the API serves this kind (e.g. ServiceMonitor needs the Prometheus Operator CRDs). */
   hasKind(kind: string): Promise<boolean>;
+  /**
+   * Every Prometheus Operator `Prometheus` object, or undefined when they cannot be listed (the CRD is
+   * missing, or RBAC does not allow it): then nobody can tell whether a monitor is scraped.
+   */
+  prometheuses(): Promise<KObject[] | undefined>;
   event(regarding: KObject, event: EventInput): Promise<void>;
 }
 
@@ -86,7 +92,9 @@ export function podFailure(pods: KObject[]): PodFailure | undefined {
           waiting?: { reason?: string; message?: string };
           terminated?: { reason?: string; message?: string };
         };
-        lastState?: { terminated?: { reason?: string; message?: string } };
+        lastState?: { terminated?: { reason?: string; message?: string; exitCode?: number } };
+        ready?: boolean;
+        restartCount?: number;
       }>;
     };
     const reasons = new Map<string, string>();
@@ -97,6 +105,16 @@ export function podFailure(pods: KObject[]): PodFailure | undefined {
         reasons.set('OOMKilled', terminated.message ?? 'container ran out of memory');
       if (waiting?.reason && FAILURE_PRIORITY.includes(waiting.reason))
         reasons.set(waiting.reason, waiting.message ?? '');
+      // Between two back-offs a crash-looping container runs again, not yet ready: still crash-looping.
+      const exitCode = cs.lastState?.terminated?.exitCode ?? 0;
+      if (
+        !waiting &&
+        !cs.ready &&
+        (cs.restartCount ?? 0) > 0 &&
+        exitCode !== 0 &&
+        !reasons.has('CrashLoopBackOff')
+      )
+        reasons.set('CrashLoopBackOff', `restarted ${cs.restartCount} time(s), last exit code ${exitCode}`);
     }
     for (const [reason, message] of reasons) {
       const cur = byReason.get(reason) ?? { pods: 0, message };
@@ -424,12 +442,33 @@ export class Reconciler {
           : `Created ${kind} ${metadata.name}`,
       );
     }
-    pass.set(
-      ConditionTypes.MonitoringReady,
-      'True',
-      `${kind}Ready`,
-      `${kind} ${metadata.name} selects the bot pods`,
-    );
+    const prometheuses = await this.#writer.prometheuses();
+    const selecting = prometheuses && selectingPrometheuses(monitor, prometheuses);
+    const names = (list: KObject[]) =>
+      list.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ');
+    if (selecting && selecting.length === 0) {
+      const reason = prometheuses.length === 0 ? 'NoPrometheus' : 'NotSelectedByPrometheus';
+      const message =
+        prometheuses.length === 0
+          ? `${kind} ${metadata.name} is in place, but no Prometheus object exists to scrape it`
+          : `${kind} ${metadata.name} is selected by none of the Prometheus objects (checked ${names(prometheuses)}): set metrics.labels to what their ${kind === 'PodMonitor' ? 'podMonitorSelector' : 'serviceMonitorSelector'} asks for`;
+      pass.set(ConditionTypes.MonitoringReady, 'False', reason, message);
+      if (getCondition(pass.obj, ConditionTypes.MonitoringReady)?.reason !== reason)
+        pass.warn(reason, message);
+      if (kind === 'ServiceMonitor') pass.children.serviceMonitor = metadata.name;
+      else pass.children.podMonitor = metadata.name;
+      // Prometheus objects are not watched: look again, as while the CRDs are missing.
+      return this.#monitoringRetryMs;
+    } else {
+      pass.set(
+        ConditionTypes.MonitoringReady,
+        'True',
+        `${kind}Ready`,
+        selecting
+          ? `${kind} ${metadata.name} selects the bot pods; scraped by ${names(selecting)}`
+          : `${kind} ${metadata.name} selects the bot pods`,
+      );
+    }
     if (kind === 'ServiceMonitor') pass.children.serviceMonitor = metadata.name;
     else pass.children.podMonitor = metadata.name;
     return undefined;

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('faults', () => {
-  it('missing Prometheus Operator CRDs: MonitoringReady=False, the bots still run; installing them fixes it', async () => {
+  it('missing Prometheus Operator CRDs: MonitoringReady=False, the bots still run; installing them and a Prometheus fixes it', async () => {
     await ready();
     const s = (await swarm())!;
     expect(condition(s, 'MonitoringReady')).toMatchObject({
@@ -45,11 +45,22 @@ describe('faults', () => {
     expect(condition(s, 'Ready')).toMatchObject({ status: 'True' });
     expect(op.child.exitCode).toBeNull();
     await c.installPrometheusOperatorCrds();
-    await c.eventually(
-      'MonitoringReady',
-      async () => condition(await swarm(), 'MonitoringReady')?.status === 'True',
-    );
+    // The monitor is made, but nothing would scrape it yet: the swarm says so.
+    const unscraped = await c.eventually('MonitoringReady NoPrometheus', async () => {
+      const found = condition(await swarm(), 'MonitoringReady');
+      return found?.reason === 'NoPrometheus' ? found : undefined;
+    });
+    expect(unscraped).toMatchObject({
+      status: 'False',
+      message: 'ServiceMonitor demo-bots is in place, but no Prometheus object exists to scrape it',
+    });
     expect(await c.getJson('servicemonitor', 'demo-bots')).toBeDefined();
+    await c.createPrometheus();
+    const scraped = await c.eventually('MonitoringReady', async () => {
+      const found = condition(await swarm(), 'MonitoringReady');
+      return found?.status === 'True' ? found : undefined;
+    });
+    expect(scraped.message).toBe(`ServiceMonitor demo-bots selects the bot pods; scraped by ${NS}/k8s`);
   });
 
   it('410 Expired and dropped watches → the informers re-list, and nothing is written twice', async () => {

@@ -26,6 +26,7 @@ const deployment = () => c.getJson<Dep>('deployment', 'demo-bots');
 beforeAll(async () => {
   c = await Cluster.start({ namespace: 'flock-e2e' });
   await c.installCrd();
+  await c.createPrometheus();
   await c.startOperator({ WATCH_NAMESPACE: 'flock-e2e' });
 }, 60_000);
 

@@ -169,6 +169,25 @@ describe('pod failures surface as the swarm’s Degraded reason', () => {
     expect(await swarmWarnings('crashy')).toContain('CrashLoopBackOff');
   });
 
+  // Between two back-offs a crashing container runs (kwok: for 1 s) before it dies again, as on a real
+  // node; the swarm is crash-looping all along, with the restarts in restartCount and lastState.
+  it('stays Degraded=True CrashLoopBackOff while the crashing containers restart', async () => {
+    const restarts = async () =>
+      (await pods('crashy')).map((p) => p.status.containerStatuses?.[0]?.restartCount ?? 0);
+    const before = Math.max(...(await restarts()));
+    const seen = new Set<string>();
+    await c.eventually(
+      'every pod restarted and crashed again',
+      async () => {
+        const degraded = condition(await swarm('crashy'), 'Degraded');
+        seen.add(`${degraded?.status} ${degraded?.reason}`);
+        return Math.min(...(await restarts())) > before;
+      },
+      30_000,
+    );
+    expect([...seen]).toEqual(['True CrashLoopBackOff']);
+  });
+
   it('fixing the image with kubectl patch → Degraded=False, Ready=True', async () => {
     await setImage('crashy', GOOD_IMAGE);
     await expectRecovered('crashy');

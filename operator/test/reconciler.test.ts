@@ -200,6 +200,34 @@ describe('reconcile', () => {
     expect(cond('Degraded')).toMatchObject({ status: 'False' });
   });
 
+  it('MonitoringReady says when no Prometheus object selects the monitor, naming those it checked', async () => {
+    cluster.create(swarmObj({ metrics: { labels: { release: 'mine' } } }));
+    const prometheus = (name: string, release: string): KObject => ({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'Prometheus',
+      metadata: { name, namespace: 'monitoring' },
+      spec: { serviceMonitorSelector: { matchLabels: { release } }, serviceMonitorNamespaceSelector: {} },
+    });
+    cluster.prometheusObjects = [];
+    expect((await run()).requeueAfterMs).toBe(60_000);
+    expect(cond('MonitoringReady')).toMatchObject({ status: 'False', reason: 'NoPrometheus' });
+    cluster.prometheusObjects = [prometheus('k8s', 'kube-prometheus-stack')];
+    await run();
+    expect(cond('MonitoringReady')).toMatchObject({
+      status: 'False',
+      reason: 'NotSelectedByPrometheus',
+      message: expect.stringContaining('(checked monitoring/k8s)'),
+    });
+    expect(cluster.events.filter((e) => e.reason === 'NotSelectedByPrometheus')).toHaveLength(1);
+    cluster.prometheusObjects.push(prometheus('mine', 'mine'));
+    await run();
+    expect(cond('MonitoringReady')).toMatchObject({
+      status: 'True',
+      reason: 'ServiceMonitorReady',
+      message: 'ServiceMonitor demo-bots selects the bot pods; scraped by monitoring/mine',
+    });
+  });
+
   it('an invalid spec gives Ready=False/InvalidSpec and touches no child', async () => {
     cluster.create(swarmObj({ replicas: 9, maxReplicas: 3 }));
     const r = await run();

@@ -191,9 +191,41 @@ export class Cluster {
     await this.kubectlOk('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
   }
 
+  /**
+   * A `Prometheus` object in this namespace selecting ServiceMonitors and PodMonitors labelled
+   * `release: kube-prometheus-stack` (as the examples are) in every namespace. No Prometheus Operator
+   * acts on it here: it is what the operator's MonitoringReady check reads.
+   */
+  async createPrometheus(name = 'k8s') {
+    const selector = { matchLabels: { release: 'kube-prometheus-stack' } };
+    await this.#applyText(
+      stringify({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'Prometheus',
+        metadata: { name, namespace: this.namespace },
+        spec: {
+          serviceMonitorSelector: selector,
+          serviceMonitorNamespaceSelector: {},
+          podMonitorSelector: selector,
+          podMonitorNamespaceSelector: {},
+        },
+      }),
+    );
+  }
+
   async installPrometheusOperatorCrds() {
-    const files = prometheusOperatorCrdFiles().flatMap((file) => ['-f', file]);
-    await this.kubectlOk('apply', '--server-side', '--force-conflicts', ...files);
+    // The Prometheus kind first, then the monitors: an operator that sees monitors served can already
+    // list the Prometheus objects (which it only re-reads when it looks again).
+    const files = prometheusOperatorCrdFiles();
+    const [prometheuses, monitors] = [
+      files.filter((f) => f.includes('prometheuses')),
+      files.filter((f) => !f.includes('prometheuses')),
+    ];
+    for (const group of [prometheuses, monitors]) {
+      const flags = group.flatMap((file) => ['-f', file]);
+      await this.kubectlOk('apply', '--server-side', '--force-conflicts', ...flags);
+      await this.kubectlOk('wait', '--for=condition=Established', '--timeout=30s', ...flags);
+    }
   }
 
   /**

@@ -27,6 +27,8 @@ export class MemoryCluster implements Reader, Writer {
   readonly events: Array<EventInput & { regarding: string }> = [];
   readonly writes: string[] = [];
   installedKinds = new Set(['BotSwarm', 'Deployment', 'Service', 'Pod', 'ServiceMonitor', 'PodMonitor']);
+  /** What prometheuses() answers: undefined as when they cannot be listed. */
+  prometheusObjects: KObject[] | undefined = undefined;
   /** Make the next writes fail: e.g. `[{ op: 'updateStatus', code: 409 }]`. */
   failures: Array<{ op: string; code: number }> = [];
   #rv = 1;
@@ -90,6 +92,10 @@ export class MemoryCluster implements Reader, Writer {
         (o) => o.kind === kind && o.metadata.namespace === namespace && matches(o.metadata.labels, selector),
       )
       .map((o) => structuredClone(o));
+  }
+
+  async prometheuses() {
+    return this.prometheusObjects;
   }
 
   async apply(obj: KObject) {
