@@ -91,9 +91,16 @@ describe('npm run bench -- --quick', () => {
     const bots = read('bots').details as { bots: number; errors: number; requestsPerSecond: number };
     expect(bots.bots).toBe(10);
     expect(bots.errors).toBe(0);
-    const operator = read('operator').details as { swarms: number; allReadyMs: number; scaleMs: number[] };
+    const operator = read('operator').details as {
+      swarms: number;
+      allReadyMs: number;
+      scaleToDeployment: { samples: number; p50: number };
+      idle: { seconds: number; writes: number; events: number };
+    };
     expect(operator.swarms).toBe(10);
     expect(positive(operator.allReadyMs)).toBe(true);
-    expect(operator.scaleMs.every(positive)).toBe(true);
+    expect(operator.scaleToDeployment.samples).toBe(2);
+    expect(positive(operator.scaleToDeployment.p50)).toBe(true);
+    expect(operator.idle).toEqual({ seconds: 10, writes: 0, events: 0 });
   });
 });
