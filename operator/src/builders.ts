@@ -11,7 +11,21 @@ import {
   type ResolvedBotSwarmSpec,
   resolveSpec,
 } from '@flock/shared/botswarm';
+import type {
+  V1Container,
+  V1Deployment,
+  V1EnvVar,
+  V1PodSecurityContext,
+  V1PodSpec,
+  V1PodTemplateSpec,
+  V1ResourceRequirements,
+  V1SecurityContext,
+  V1Service,
+} from '@kubernetes/client-node';
 import type { KObject, OwnerReference } from './kube.ts';
+
+/** A child as the operator builds it: a client-node V1 object whose kind, name and namespace are set. */
+export type Child<T> = T & KObject;
 
 export const FIELD_MANAGER = 'flock-operator';
 export const SWARM_LABEL = 'flock.dev/swarm';
@@ -136,7 +150,7 @@ const HARDENED_POD = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-export function podTemplate(swarm: SwarmRef, spec: ResolvedBotSwarmSpec): Record<string, unknown> {
+export function podTemplate(swarm: SwarmRef, spec: ResolvedBotSwarmSpec): V1PodTemplateSpec {
   const t = spec.template;
   const probe = (initialDelaySeconds: number) => ({
     httpGet: { path: '/healthz', port: METRICS_PORT_NAME },
@@ -145,20 +159,20 @@ export function podTemplate(swarm: SwarmRef, spec: ResolvedBotSwarmSpec): Record
     timeoutSeconds: 2,
     failureThreshold: 3,
   });
-  const container: Record<string, unknown> = {
+  const container: V1Container = {
     name: CONTAINER_NAME,
     image: spec.image,
     ...(spec.imagePullPolicy ? { imagePullPolicy: spec.imagePullPolicy } : {}),
-    env: botEnv(swarm, spec),
+    env: botEnv(swarm, spec) as V1EnvVar[],
     ports: [{ name: METRICS_PORT_NAME, containerPort: spec.metrics.port, protocol: 'TCP' }],
     readinessProbe: probe(2),
     livenessProbe: probe(10),
-    resources: t.resources ?? DEFAULT_RESOURCES,
-    securityContext: { ...HARDENED_CONTAINER, ...(t.securityContext ?? {}) },
+    resources: (t.resources ?? DEFAULT_RESOURCES) as V1ResourceRequirements,
+    securityContext: { ...HARDENED_CONTAINER, ...(t.securityContext ?? {}) } as V1SecurityContext,
   };
-  const podSpec: Record<string, unknown> = {
+  const podSpec: V1PodSpec = {
     containers: [container],
-    securityContext: { ...HARDENED_POD, ...(t.podSecurityContext ?? {}) },
+    securityContext: { ...HARDENED_POD, ...(t.podSecurityContext ?? {}) } as V1PodSecurityContext,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     terminationGracePeriodSeconds: 30,
@@ -174,13 +188,13 @@ export function podTemplate(swarm: SwarmRef, spec: ResolvedBotSwarmSpec): Record
     ...(t.annotations ?? {}),
     'kubectl.kubernetes.io/default-container': CONTAINER_NAME,
   };
-  const template = { metadata: { labels, annotations }, spec: podSpec };
+  const template: V1PodTemplateSpec = { metadata: { labels, annotations }, spec: podSpec };
   // The hash covers everything in the pod template, so any config edit changes it and rolls the pods.
   annotations[TEMPLATE_HASH_ANNOTATION] = shortHash(template);
   return template;
 }
 
-function withSpecHash(obj: KObject): KObject {
+function withSpecHash<T extends KObject>(obj: T): T {
   const annotations = { ...(obj.metadata.annotations ?? {}) };
   annotations[SPEC_HASH_ANNOTATION] = shortHash({ ...obj, metadata: { ...obj.metadata, annotations } });
   obj.metadata.annotations = annotations;
@@ -200,7 +214,7 @@ export function desiredReplicas(spec: ResolvedBotSwarmSpec): number {
   return spec.suspend ? 0 : spec.replicas;
 }
 
-export function buildDeployment(swarm: BotSwarm, resolved?: ResolvedBotSwarmSpec): KObject {
+export function buildDeployment(swarm: BotSwarm, resolved?: ResolvedBotSwarmSpec): Child<V1Deployment> {
   const ref = swarmRef(swarm);
   const spec = resolved ?? resolveSpec(swarm.spec);
   return withSpecHash({
@@ -217,7 +231,7 @@ export function buildDeployment(swarm: BotSwarm, resolved?: ResolvedBotSwarmSpec
   });
 }
 
-export function buildService(swarm: BotSwarm, resolved?: ResolvedBotSwarmSpec): KObject {
+export function buildService(swarm: BotSwarm, resolved?: ResolvedBotSwarmSpec): Child<V1Service> {
   const ref = swarmRef(swarm);
   const spec = resolved ?? resolveSpec(swarm.spec);
   return withSpecHash({

@@ -12,10 +12,12 @@ import {
   resolveSpec,
   validateSpec,
 } from '@flock/shared/botswarm';
+import type { V1Deployment, V1DeploymentStatus, V1Service } from '@kubernetes/client-node';
 import {
   buildDeployment,
   buildMonitor,
   buildService,
+  type Child,
   canonicalJson,
   childName,
   desiredReplicas,
@@ -316,8 +318,8 @@ export class Reconciler {
   /** Applies the Deployment and Service where they differ; returns the Deployment as last seen. */
   async #applyWorkload(
     pass: Pass,
-    deployment: KObject,
-    service: KObject,
+    deployment: Child<V1Deployment>,
+    service: Child<V1Service>,
     want: number,
   ): Promise<KObject | undefined> {
     const { namespace } = pass;
@@ -342,14 +344,14 @@ export class Reconciler {
         continue;
       }
       liveDeployment = applied;
-      const before = (live?.spec as { replicas?: number } | undefined)?.replicas;
+      const before = (live as V1Deployment | undefined)?.spec?.replicas;
       if (!live) pass.normal('CreatedDeployment', `Created Deployment ${name} with ${want} replicas`);
       else if (before !== want)
         pass.normal('Scaled', `Scaled Deployment ${name} from ${before ?? 0} to ${want} replicas`);
       else
         pass.normal(
           'UpdatedDeployment',
-          `Updated Deployment ${name} (template ${this.#templateHash(desired)}; ${describeDrift(drift)})`,
+          `Updated Deployment ${name} (template ${this.#templateHash(deployment)}; ${describeDrift(drift)})`,
         );
     }
     pass.children.deployment = deployment.metadata.name;
@@ -477,22 +479,20 @@ export class Reconciler {
   /** Reads the Deployment's rollout and the pods, and sets Degraded, Ready and Progressing. */
   async #observeRollout(pass: Pass, liveDeployment: KObject | undefined, spec: ResolvedBotSwarmSpec) {
     const want = desiredReplicas(spec);
-    const ds = (liveDeployment?.status ?? {}) as Record<string, unknown>;
-    const num = (k: string) => (typeof ds[k] === 'number' ? (ds[k] as number) : 0);
+    // The live Deployment as the API server reports it (client-node's V1 type: every field optional).
+    const status: V1DeploymentStatus = (liveDeployment as V1Deployment | undefined)?.status ?? {};
     const depGeneration = liveDeployment?.metadata.generation ?? 0;
-    const observed = typeof ds.observedGeneration === 'number' && ds.observedGeneration >= depGeneration;
-    const replicas = num('replicas');
-    const ready = num('readyReplicas');
-    const updated = num('updatedReplicas');
+    const observed = (status.observedGeneration ?? -1) >= depGeneration;
+    const replicas = status.replicas ?? 0;
+    const ready = status.readyReplicas ?? 0;
+    const updated = status.updatedReplicas ?? 0;
     const rolledOut = observed && updated === want && replicas === want && ready === want;
     const failure = podFailure(await this.#reader.list('Pod', pass.namespace, selectorLabels(pass.name)));
-    const deadline = ((ds.conditions ?? []) as Array<{ type: string; status: string; reason?: string }>).find(
+    const conditions = status.conditions ?? [];
+    const deadline = conditions.find(
       (c) => c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded',
     );
-
-    const replicaFailure = (
-      (ds.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
-    ).find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+    const replicaFailure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
     if (pass.conflicts.length > 0) {
       pass.set(ConditionTypes.Degraded, 'True', 'ChildConflict', pass.conflicts.join('; '));
     } else if (pass.refusals.length > 0) {
@@ -574,9 +574,8 @@ export class Reconciler {
     return { replicas, ready, updated };
   }
 
-  #templateHash(deployment: KObject): string {
-    const spec = deployment.spec as { template: { metadata: { annotations: Record<string, string> } } };
-    return spec.template.metadata.annotations[TEMPLATE_HASH_ANNOTATION] ?? '';
+  #templateHash(deployment: Child<V1Deployment>): string {
+    return deployment.spec?.template.metadata?.annotations?.[TEMPLATE_HASH_ANNOTATION] ?? '';
   }
 
   async #writeStatus(pass: Pass, status: BotSwarmStatus): Promise<void> {
