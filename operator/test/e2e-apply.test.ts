@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, type Swarm } from './support/cluster.ts';
+import { Cluster, condition, type Swarm } from './support/cluster.ts';
 
 let c: Cluster;
 
@@ -104,5 +104,48 @@ describe('kubectl apply --server-side of a BotSwarm', () => {
       (f) => f.fieldsV1['f:spec']?.['f:replicas'] !== undefined,
     );
     expect(owner?.manager).toBe('team-b');
+  });
+});
+
+describe('the operator against edits of its children, by server-side apply semantics', () => {
+  type Env = Array<{ name: string; value?: string }>;
+  const env = async () =>
+    (
+      await c.getJson<{ spec: { template: { spec: { containers: Array<{ env: Env }> } } } }>(
+        'deployment',
+        'edited-bots',
+      )
+    )?.spec.template.spec.containers[0]!.env ?? [];
+  const value = (list: Env, name: string) => list.find((e) => e.name === name)?.value;
+
+  it('keeps a variable another manager added beside its own, and restores one of its own that was changed', async () => {
+    await c.startOperator({ WATCH_NAMESPACE: 'apply' });
+    await c.kubectlOk(
+      'apply',
+      '-f',
+      file('edited', '  target: { url: "http://flock-api:3000" }\n  behavior: { tagPool: [birds] }\n'),
+    );
+    await c.kubectlOk('wait', '--for=condition=Ready', 'botswarm/edited', '--timeout=60s');
+    // env is a list merged by name: a variable someone else adds is theirs, and no drift of ours.
+    await c.kubectlOk('set', 'env', 'deployment/edited-bots', 'EXTRA=theirs');
+    await new Promise((r) => setTimeout(r, 2_000));
+    const applies = () => c.writesBy('flock-operator/').filter((w) => w.method === 'PATCH').length;
+    const before = applies();
+    await c.kubectlOk('annotate', 'botswarm/edited', 'touched=1');
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(value(await env(), 'EXTRA')).toBe('theirs');
+    expect(applies()).toBe(before);
+    // A variable of the contract changed by hand is drift: put back, and the Event says where.
+    await c.kubectlOk('set', 'env', 'deployment/edited-bots', 'TAG_POOL=hijacked');
+    await c.eventually('TAG_POOL restored', async () => value(await env(), 'TAG_POOL') === 'birds');
+    expect(value(await env(), 'EXTRA')).toBe('theirs');
+    const events = await c.getJson<{ items: Array<{ reason: string; message: string }> }>(
+      'events',
+      '--field-selector=involvedObject.name=edited',
+    );
+    expect(events?.items.find((e) => e.reason === 'UpdatedDeployment')?.message).toContain(
+      'drift at spec.template.spec.containers[bot].env[TAG_POOL].value',
+    );
+    expect(condition(await c.getJson<Swarm>('botswarm', 'edited'), 'Ready')?.status).toBe('True');
   });
 });
