@@ -117,6 +117,33 @@ describe('tokens', () => {
 });
 
 describe('rate limits', () => {
+  it('counts an account once, whichever name it is given by: username or email, in any case', async () => {
+    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '4' } });
+    try {
+      const victim = await signUp(limited.app);
+      const names = [
+        victim.username,
+        `${victim.username}@example.test`,
+        victim.username.toUpperCase(),
+        `${victim.username}@EXAMPLE.test`,
+        victim.username,
+        `${victim.username}@example.test`,
+      ];
+      const statuses = [];
+      for (const [i, login] of names.entries()) {
+        const response = await limited.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { login, password: `guess ${i}` },
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers 429 with Retry-After to a login flood on one account, leaving other accounts alone', async () => {
     const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '5' } });
     try {

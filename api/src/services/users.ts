@@ -49,9 +49,20 @@ export async function registerUser(
 const INVALID_LOGIN = () => new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid login or password');
 
 /** One answer for an unknown account and a wrong password alike, in the same time. */
-export async function authenticateUser(em: EntityManager, login: string, password: string): Promise<UserRow> {
+/** The account a login names: a username or an email, in any case. */
+function byLogin(login: string) {
   const key = login.toLowerCase();
-  const user = await em.findOne(User, key.includes('@') ? { email: key } : { username: key }, {
+  return key.includes('@') ? { email: key } : { username: key };
+}
+
+/** The id of the account a login names, if there is one (for limits that count an account once). */
+export async function accountIdFor(em: EntityManager, login: string): Promise<number | undefined> {
+  const user = await em.findOne(User, byLogin(login), { fields: ['id'] });
+  return user?.id;
+}
+
+export async function authenticateUser(em: EntityManager, login: string, password: string): Promise<UserRow> {
+  const user = await em.findOne(User, byLogin(login), {
     populate: ['passwordHash'],
   });
   const valid = await verifyPassword(user?.passwordHash, password);

@@ -1,10 +1,11 @@
 import { AuthResponse, LoginBody, RegisterBody } from '@flock/shared';
-import { authenticateUser, registerUser, toMe } from '../../services/users.ts';
+import type { FastifyRequest } from 'fastify';
+import { accountIdFor, authenticateUser, registerUser, toMe } from '../../services/users.ts';
 import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
 
 const authRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) => {
-  const perMinute = (keyGenerator: (request: { ip: string; body: unknown }) => string) => ({
+  const perMinute = (keyGenerator: (request: FastifyRequest) => string | Promise<string>) => ({
     // After body parsing (preHandler): the login key includes the account named in the body.
     rateLimit: {
       max: options.rateLimitMax,
@@ -41,10 +42,12 @@ const authRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) =
     '/login',
     {
       // Per address and account: guessing one account's password is slow, other users are unaffected.
-      config: perMinute(
-        (request) =>
-          `login:${request.ip}:${String((request.body as { login?: unknown })?.login).toLowerCase()}`,
-      ),
+      // The account counts once whichever name it is given by (username or email, any case).
+      config: perMinute(async (request) => {
+        const login = String((request.body as { login?: unknown })?.login).toLowerCase();
+        const id = await accountIdFor(request.em, login);
+        return `login:${request.ip}:${id === undefined ? `unknown:${login}` : `account:${id}`}`;
+      }),
       schema: {
         tags: ['auth'],
         summary: 'Log in with a username or email',
