@@ -14,8 +14,10 @@ import errors from './plugins/errors.ts';
 import housekeeping from './plugins/housekeeping.ts';
 import liveFeed, { type WakeMode } from './plugins/live-feed.ts';
 import loadShedding from './plugins/load-shedding.ts';
+import methodNotAllowed from './plugins/method-not-allowed.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import nulGuard from './plugins/nul-guard.ts';
+import plainIntegers from './plugins/plain-integers.ts';
 import security from './plugins/security.ts';
 import webApp from './plugins/web-app.ts';
 import authRoutes from './routes/auth/index.ts';
@@ -87,7 +89,11 @@ export async function buildApp(deps: AppDependencies) {
   }
 
   await app.register(errors);
+  await app.register(methodNotAllowed);
   await app.register(nulGuard);
+  await app.register(plainIntegers);
+  // Bodies are JSON: any other media type is 415, not a string the schema then calls the wrong type.
+  app.removeContentTypeParser('text/plain');
   await app.register(database, { orm: deps.orm });
   await app.register(metricsPlugin, { metrics: deps.metrics });
   await app.register(security, { corsOrigins: config.corsOrigins });

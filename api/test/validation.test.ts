@@ -262,7 +262,52 @@ const cases: BadRequest[] = [
     status: 401,
   },
   { name: 'unknown route', method: 'GET', url: '/api/nothing-here', status: 404 },
+  ...['1e1', '0x10', '%2010', '10.0', '+10'].map((limit) => ({
+    name: `limit=${limit} (not a plain decimal integer)`,
+    method: 'GET' as const,
+    url: `/api/messages?limit=${limit}`,
+    status: 400,
+    field: 'limit',
+  })),
 ];
+
+describe('the framework’s own answers, in the one error shape', () => {
+  it('a known path with a method it does not serve → 405 with Allow', async () => {
+    for (const [method, url, allow] of [
+      ['DELETE', '/api/messages', 'GET, HEAD, POST'],
+      ['PATCH', '/api/auth/login', 'POST'],
+      ['POST', `/api/messages/${messageId}`, 'DELETE, GET, HEAD'],
+    ] as const) {
+      const response = await t.app.inject({ method, url });
+      expect(response.statusCode, `${method} ${url}`).toBe(405);
+      expect(response.headers.allow).toBe(allow);
+      expect(response.json().error).toEqual({
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not allowed on ${url}: use ${allow}`,
+      });
+    }
+  });
+
+  it('an unknown path stays 404, whatever the method', async () => {
+    const response = await t.app.inject({ method: 'DELETE', url: '/api/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('NOT_FOUND');
+  });
+
+  it('a body that is not JSON → 415, naming the media type', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'login=me',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error).toEqual({
+      code: 'INVALID_MEDIA_TYPE',
+      message: 'Unsupported media type "text/plain": send application/json',
+    });
+  });
+});
 
 describe('bad input', () => {
   it.each(cases)('$name → $status in the one error shape, storing nothing', async (c) => {

@@ -58,17 +58,31 @@ export default fp(
       if (status >= 400 && status < 500) {
         // Fastify's own client errors: malformed JSON, body too large, bad content type, rate limits...
         const code = error.code?.replace(/^FST_ERR_(CTP_)?/, '') ?? 'BAD_REQUEST';
-        return reply.code(status).send(errorBody(code, error.message));
+        const message =
+          status === 415
+            ? `Unsupported media type ${JSON.stringify(request.headers['content-type'] ?? '')}: send application/json`
+            : error.message;
+        return reply.code(status).send(errorBody(code, message));
       }
       request.log.error({ err: error }, 'unhandled error');
       return reply.code(500).send(errorBody('INTERNAL', 'Something went wrong on our side'));
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      reply
-        .code(404)
-        .send(errorBody('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-    );
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const allowed = app.hasDecorator('allowedMethods') ? app.allowedMethods(path) : [];
+      if (allowed.length > 0)
+        return reply
+          .code(405)
+          .header('allow', allowed.join(', '))
+          .send(
+            errorBody(
+              'METHOD_NOT_ALLOWED',
+              `${request.method} is not allowed on ${path}: use ${allowed.join(', ')}`,
+            ),
+          );
+      return reply.code(404).send(errorBody('NOT_FOUND', `No route for ${request.method} ${path}`));
+    });
   },
   { name: 'errors' },
 );
