@@ -109,13 +109,11 @@ describe('kubectl apply --server-side of a BotSwarm', () => {
 
 describe('the operator against edits of its children, by server-side apply semantics', () => {
   type Env = Array<{ name: string; value?: string }>;
-  const env = async () =>
-    (
-      await c.getJson<{ spec: { template: { spec: { containers: Array<{ env: Env }> } } } }>(
-        'deployment',
-        'edited-bots',
-      )
-    )?.spec.template.spec.containers[0]!.env ?? [];
+  type Deployment = { spec: { template: { spec: { containers: Array<{ env: Env }> } } } };
+  const env = async (): Promise<Env> => {
+    const deployment = await c.getJson<Deployment>('deployment', 'edited-bots');
+    return deployment?.spec.template.spec.containers[0]?.env ?? [];
+  };
   const value = (list: Env, name: string) => list.find((e) => e.name === name)?.value;
 
   it('keeps a variable another manager added beside its own, and restores one of its own that was changed', async () => {
