@@ -1,6 +1,6 @@
 // Configuration comes from environment variables only, validated once at start-up.
 import { isIP } from 'node:net';
-import { envSchema } from 'env-schema';
+import { ConfigError, parseEnv } from '@flock/shared/env';
 import { type Static, Type } from 'typebox';
 
 const Port = (defaultPort: number, description: string) =>
@@ -151,27 +151,10 @@ export interface Config extends RawConfig {
 /** Fixed and public on purpose: only the embedded development mode may fall back to it. */
 const EMBEDDED_DEV_JWT_SECRET = 'flock-embedded-development-secret-not-for-production';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  let raw: RawConfig;
-  try {
-    raw = envSchema<RawConfig>({
-      schema: ConfigSchema,
-      data: env,
-      dotenv: false,
-      ajv: {
-        customOptions: (ajv) => {
-          ajv.opts.allErrors = true;
-          return ajv;
-        },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(formatEnvErrors(error));
-  }
+  const raw = parseEnv<RawConfig>(ConfigSchema, env);
 
   const embedded = raw.DATABASE_URL === undefined;
   const problems: string[] = [];
@@ -211,17 +194,3 @@ const list = (value: string) =>
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
-
-/** One line per bad variable, naming it. */
-function formatEnvErrors(error: unknown): string {
-  const errors = (
-    error as { errors?: { instancePath: string; params: Record<string, unknown>; message?: string }[] }
-  ).errors;
-  if (!errors) return String(error);
-  return errors
-    .map((e) => {
-      const name = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? 'environment');
-      return `${name}: ${e.message ?? 'is invalid'}`;
-    })
-    .join('\n');
-}

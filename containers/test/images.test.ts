@@ -5,12 +5,11 @@
 // emptyDirs, on a network of the test's own. Traffic from the test goes to 127.0.0.1 only.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { type KObject, render } from '../../manifests/test/support.ts';
+import { freePort, type KObject, render } from '../../manifests/test/support.ts';
 import { buildDeployment } from '../../operator/src/builders.ts';
 import { Cluster } from '../../operator/test/support/cluster.ts';
 import type { BotSwarm } from '../../shared/src/botswarm.ts';
@@ -265,13 +264,3 @@ describe('the images run as the manifests run them', () => {
     },
   );
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}

@@ -1,6 +1,6 @@
 // The operator's configuration: environment variables only, validated once at start-up by one schema.
 // (The cluster comes from KUBECONFIG, else the in-cluster ServiceAccount, as client-node finds it.)
-import { envSchema } from 'env-schema';
+import { ConfigError, parseEnv } from '@flock/shared/env';
 import { type Static, Type } from 'typebox';
 
 const Seconds = (defaultSeconds: number, description: string) =>
@@ -43,27 +43,10 @@ export const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  let config: Config;
-  try {
-    config = envSchema<Config>({
-      schema: ConfigSchema,
-      data: env,
-      dotenv: false,
-      ajv: {
-        customOptions: (ajv) => {
-          ajv.opts.allErrors = true;
-          return ajv;
-        },
-      },
-    });
-  } catch (error) {
-    throw new ConfigError(formatEnvErrors(error));
-  }
+  const config = parseEnv<Config>(ConfigSchema, env);
   // client-go's rule: the lease outlives the renew deadline, which outlives a retry (with its jitter).
   const problems: string[] = [];
   if (config.RENEW_DEADLINE_SECONDS >= config.LEASE_DURATION_SECONDS)
@@ -72,17 +55,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('RETRY_PERIOD_SECONDS × 1.2 must be less than RENEW_DEADLINE_SECONDS');
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return config;
-}
-
-function formatEnvErrors(error: unknown): string {
-  const errors = (
-    error as { errors?: { instancePath: string; params: Record<string, unknown>; message?: string }[] }
-  ).errors;
-  if (!errors) return String(error);
-  return errors
-    .map(
-      (e) =>
-        `${e.instancePath.replace(/^\//, '') || String(e.params.missingProperty)}: ${e.message ?? 'is invalid'}`,
-    )
-    .join('\n');
 }

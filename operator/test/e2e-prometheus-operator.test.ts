@@ -10,12 +10,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { freePort } from '../../manifests/test/support.ts';
 import { buildGoTool } from '../../tools/go-tool.ts';
 import { prometheusOperatorCrdFiles } from './control-plane/control-plane.ts';
 import { Cluster, REPO } from './support/cluster.ts';
@@ -55,16 +55,6 @@ type KObject = {
 let cluster: Cluster;
 let promOperator: ChildProcess;
 let promOperatorLog: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The scrape configuration the Prometheus Operator wrote for our Prometheus, or undefined before it has. */
 async function generatedConfig(): Promise<PrometheusConfig | undefined> {

@@ -9,11 +9,11 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../../manifests/test/support.ts';
 import { buildGoTool } from '../../../tools/go-tool.ts';
 
 const TOOLS = fileURLToPath(new URL('../../../tools/', import.meta.url));
@@ -103,16 +103,6 @@ export function prometheusOperatorCrdFiles(): string[] {
   return ['servicemonitors', 'podmonitors', 'prometheusrules', 'prometheuses'].map((kind) =>
     join(dir, 'example/prometheus-operator-crd', `monitoring.coreos.com_${kind}.yaml`),
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 export interface ControlPlane {
