@@ -188,7 +188,28 @@ export class Cluster {
   async installCrd(options: { prometheusOperator?: boolean } = {}) {
     await this.kubectlOk('apply', '--server-side', '-f', join(REPO, 'crds/botswarm.yaml'));
     if (options.prometheusOperator !== false) await this.installPrometheusOperatorCrds();
-    await this.kubectlOk('wait', '--for=condition=Established', 'crd/botswarms.flock.dev', '--timeout=30s');
+    await this.#established('crd/botswarms.flock.dev');
+  }
+
+  /**
+   * Until every CRD named is Established. (`kubectl wait --for=condition=Established` right after an
+   * apply fails instead of waiting when the server has not yet written the CRD's conditions.)
+   */
+  async #established(...targets: string[]) {
+    await this.eventually(
+      `${targets.join(', ')} Established`,
+      async () => {
+        const out = await this.kubectlOk(
+          'get',
+          ...targets,
+          '-o',
+          'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status},{end}{.status.conditions[?(@.type=="Established")].status}',
+        );
+        const statuses = out.split(',').filter(Boolean);
+        return statuses.length > 0 && statuses.every((status) => status === 'True');
+      },
+      30_000,
+    );
   }
 
   /**
@@ -224,7 +245,7 @@ export class Cluster {
     for (const group of [prometheuses, monitors]) {
       const flags = group.flatMap((file) => ['-f', file]);
       await this.kubectlOk('apply', '--server-side', '--force-conflicts', ...flags);
-      await this.kubectlOk('wait', '--for=condition=Established', '--timeout=30s', ...flags);
+      await this.#established(...flags);
     }
   }
 
