@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { prefix: '/auth', rateLimitMax: config.AUTH_RATE_LIMIT_MAX });
-      await api.register(userRoutes, { prefix: '/users' });
+      await api.register(userRoutes, { prefix: '/users', rateLimitMax: config.AUTH_RATE_LIMIT_MAX });
       await api.register(messageRoutes, {
         prefix: '/messages',
         postRateLimitMax: config.POST_RATE_LIMIT_MAX,

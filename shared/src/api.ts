@@ -67,6 +67,12 @@ export const LoginBody = Type.Object(
 );
 export type LoginBody = Static<typeof LoginBody>;
 
+export const DeleteAccountBody = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 256, description: 'The account password, again' }) },
+  { additionalProperties: false },
+);
+export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
+
 export const AuthResponse = Type.Object({ token: Type.String(), user: Me });
 export type AuthResponse = Static<typeof AuthResponse>;
 

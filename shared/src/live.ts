@@ -111,6 +111,8 @@ export const LiveCloseCode = {
   TryAgainLater: 1013,
   /** The token expired while connected: log in again. */
   TokenExpired: 4001,
+  /** The account was deleted while connected: its tokens are refused from now on. */
+  AccountDeleted: 4003,
   /** The client read too slowly and its send buffer passed the bound. */
   TooSlow: 4008,
   /** Too many connections for this user. */

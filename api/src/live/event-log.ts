@@ -1,7 +1,6 @@
 // Reads the events outbox in id order and hands each event, once, to the hub. It only ever reads below a
 // horizon that no still-running transaction can commit under (see horizon.ts), so events committed out
 // of id order are neither skipped nor delivered twice, on every replica alike (see horizon.ts).
-import type { LiveEventType } from '@flock/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { APPLICATION_NAME } from '../db/orm.ts';
 import { type HorizonCandidate, settleHorizon } from './horizon.ts';
@@ -9,8 +8,8 @@ import type { RoutedEvent } from './streams.ts';
 
 interface EventRow {
   id: string;
-  type: LiveEventType;
-  payload: { author: { username: string }; tags: string[] } & Record<string, unknown>;
+  type: RoutedEvent['type'];
+  payload: { author: { username: string }; tags: string[]; userId?: number } & Record<string, unknown>;
   created_at: Date | string;
 }
 
@@ -35,6 +34,7 @@ export function toRoutedEvent(row: EventRow, committedAt?: number): RoutedEvent 
     json: JSON.stringify(row.payload),
     author: row.payload.author.username,
     tags: row.payload.tags,
+    ...(row.payload.userId === undefined ? {} : { accountId: row.payload.userId }),
     committedAt: committedAt ?? new Date(row.created_at).getTime(),
   };
 }

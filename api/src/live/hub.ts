@@ -1,5 +1,5 @@
 // Routes each event from the log to the connections subscribed to one of its streams.
-import type { StreamName } from '@flock/shared';
+import { LiveCloseCode, type StreamName } from '@flock/shared';
 import type { LiveConnection } from './connection.ts';
 import { type RoutedEvent, streamsOf } from './streams.ts';
 
@@ -40,6 +40,15 @@ export class LiveHub {
     if (set?.size === 0) this.#byStream.delete(stream);
   }
 
+  /** The account is gone: its connections close (each leaves the hub through its socket's close). */
+  #closeAccount(userId: number | undefined): void {
+    for (const connection of this.connections) {
+      if (connection.userId === userId) {
+        connection.socket.close(LiveCloseCode.AccountDeleted, 'account deleted');
+      }
+    }
+  }
+
   get subscriptionCount(): number {
     let count = 0;
     for (const set of this.#byStream.values()) count += set.size;
@@ -48,6 +57,10 @@ export class LiveHub {
 
   dispatch(events: RoutedEvent[]): void {
     for (const event of events) {
+      if (event.type === 'account.deleted') {
+        this.#closeAccount(event.accountId);
+        continue;
+      }
       const streams = streamsOf(event);
       // Most events match one subscribed stream (`public` alone on a quiet tag): no grouping needed.
       let only: Set<LiveConnection> | undefined;

@@ -1,9 +1,14 @@
 import type { LiveEventType, StreamName } from '@flock/shared';
 
-/** What the streams of an event are decided from: every event is about one message. */
+/**
+ * What the streams of an event are decided from: every client-facing event is about one message.
+ * `account.deleted` is on no stream: it tells each replica to close that account's connections.
+ */
 export interface RoutedEvent {
   id: bigint;
-  type: LiveEventType;
+  type: LiveEventType | 'account.deleted';
+  /** For `account.deleted`: the account whose connections close. */
+  accountId?: number;
   /** The event's data, serialised once and shared by every connection it is sent to. */
   json: string;
   author: string;
@@ -18,6 +23,7 @@ export interface RoutedEvent {
   frames?: Map<string, Buffer>;
 }
 
-export function streamsOf(event: Pick<RoutedEvent, 'author' | 'tags'>): StreamName[] {
+export function streamsOf(event: Pick<RoutedEvent, 'type' | 'author' | 'tags'>): StreamName[] {
+  if (event.type === 'account.deleted') return [];
   return ['public', `user:${event.author}`, ...event.tags.map((tag) => `tag:${tag}`)];
 }

@@ -1,4 +1,7 @@
 // Bearer-token authentication. `authenticate` requires a valid token; `identify` reads one if present.
+// A token counts only while its account exists: a well-signed token of a deleted account is refused like
+// a forged one, on every route. The lookup is one primary-key read; routes whose own statement already fails for
+// a missing account (and answers 401 then) set `accountCheckedByRoute` and skip it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../domain/api-error.ts';
@@ -19,9 +22,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: AuthUser | null;
   }
+  interface FastifyContextConfig {
+    /** The route's own statement finds a deleted account and answers 401: no lookup beforehand. */
+    accountCheckedByRoute?: boolean;
+  }
 }
 
 const unauthorized = () => new ApiError(401, 'UNAUTHORIZED', 'A valid bearer token is required');
+const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -49,12 +57,22 @@ export default fp(
       }
     };
 
+    const ensureAccountExists = async (request: FastifyRequest, user: AuthUser) => {
+      if (request.routeOptions.config.accountCheckedByRoute) return;
+      const found = await request.em.execute('select 1 from users where id = ?', [user.id]);
+      if (found.length === 0) throw accountGone();
+    };
+
     app.decorate('authenticate', async (request: FastifyRequest) => {
-      request.user = readUser(request);
-      if (!request.user) throw unauthorized();
+      const user = readUser(request);
+      if (!user) throw unauthorized();
+      await ensureAccountExists(request, user);
+      request.user = user;
     });
     app.decorate('identify', async (request: FastifyRequest) => {
-      request.user = readUser(request);
+      const user = readUser(request);
+      if (user) await ensureAccountExists(request, user);
+      request.user = user;
     });
   },
   { name: 'auth' },

@@ -2,7 +2,8 @@
 // event exists exactly when its change committed.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export type EventType = 'message.created' | 'message.deleted' | 'message.liked';
+/** The first three go to clients; `account.deleted` only closes that account's live connections. */
+export type EventType = 'message.created' | 'message.deleted' | 'message.liked' | 'account.deleted';
 
 /**
  * The transaction takes its id (pg_current_xact_id, read from the CTE first) before the event takes its

@@ -25,6 +25,7 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
     {
       onRequest: app.authenticate,
       config: {
+        accountCheckedByRoute: true,
         rateLimit: {
           max: options.postRateLimitMax,
           timeWindow: '1 minute',
@@ -114,6 +115,8 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       method,
       url: '/:id/like',
       onRequest: app.authenticate,
+      // A like's insert finds a deleted account through its foreign key; an unlike deletes nothing then.
+      config: { accountCheckedByRoute: liked },
       schema: {
         tags: ['messages'],
         summary: liked ? 'Like a message (idempotent)' : 'Remove your like (idempotent)',
