@@ -26,6 +26,7 @@ import liveRoutes from './routes/live/index.ts';
 import messageRoutes from './routes/messages/index.ts';
 import tagRoutes from './routes/tags/index.ts';
 import userRoutes from './routes/users/index.ts';
+import { schemaController } from './validation.ts';
 
 export interface Lifecycle {
   migrated: boolean;
@@ -58,8 +59,7 @@ export async function buildApp(deps: AppDependencies) {
     // Forwarded headers count only from the proxies named in TRUSTED_PROXIES: from anyone else they would
     // let a client pick its own address, and so its own rate limits.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
-    // Unknown fields are refused with a 400 rather than silently dropped; query strings are coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController,
     // Tokens travel in headers only; never log them.
     requestIdHeader: false,
     // Two log lines per request were a fifth of the CPU of a small request (docs/performance.md); by

@@ -72,6 +72,59 @@ const cases: BadRequest[] = [
     status: 400,
     field: 'content',
   },
+  // A JSON body has types of its own: the wrong one is refused, never converted.
+  ...(
+    [
+      ['a number for content', { content: 123 }, 'content'],
+      ['true for content', { content: true }, 'content'],
+      ['an array for content', { content: ['hi'] }, 'content'],
+      ['a string for tags', { content: 'x', tags: 'solo' }, 'tags'],
+      ['a number among tags', { content: 'x', tags: [5] }, 'tags.0'],
+    ] as const
+  ).map(([name, payload, field]) => ({
+    name,
+    method: 'POST' as const,
+    url: '/api/messages',
+    payload,
+    auth: true,
+    status: 400,
+    field,
+  })),
+  {
+    name: 'a number for the password',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ password: 12345678 }),
+    status: 400,
+    field: 'password',
+  },
+  {
+    name: 'the string "true" for bot',
+    method: 'POST',
+    url: '/api/auth/register',
+    payload: registration({ bot: 'true' }),
+    status: 400,
+    field: 'bot',
+  },
+  // Text that reads as nothing is refused like empty text.
+  ...(
+    [
+      ['content of spaces, tabs and line breaks', ' \t\n \r\n '],
+      ['content of no-break and ideographic spaces', '\u00a0\u3000\u2003'],
+      ['content of zero-width characters', '\u200b\u200c\u200d\u2060\ufeff'],
+      ['content of a bidi override and a Hangul filler', '\u202e\u3164'],
+      ['content of control characters', '\u0001\u0007\u001b\u007f\u0085'],
+      ['content with a bell inside', 'ring \u0007 ring'],
+    ] as const
+  ).map(([name, content]) => ({
+    name,
+    method: 'POST' as const,
+    url: '/api/messages',
+    payload: { content },
+    auth: true,
+    status: 400,
+    field: 'content',
+  })),
   {
     name: '11 explicit tags',
     method: 'POST',
@@ -341,5 +394,24 @@ describe('bad input', () => {
   it('still has its one message afterwards', async () => {
     const response = await t.app.inject({ method: 'GET', url: `/api/messages/${messageId}` });
     expect(response.json().content).toBe('the one message');
+  });
+});
+
+describe('text that reads', () => {
+  it.each([
+    ['an emoji with a zero-width joiner', '👩\u200d💻'],
+    ['CJK', '你好，世界'],
+    ['a combining mark', 'e\u0301'],
+    ['lines and tabs around words', '\tfirst line\nsecond line\r\n'],
+    ['right-to-left text', 'שלום'],
+  ])('%s is a message', async (_name, content) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers: user.auth,
+      payload: { content },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().content).toBe(content);
   });
 });

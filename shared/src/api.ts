@@ -93,7 +93,12 @@ export type Message = Static<typeof Message>;
 
 export const PostMessageBody = Type.Object(
   {
-    content: Type.String({ minLength: 1, maxLength: MAX_CONTENT_LENGTH }),
+    content: Type.String({
+      minLength: 1,
+      maxLength: MAX_CONTENT_LENGTH,
+      description:
+        'At least one visible character (not only spaces, zero-width or control characters); no control characters but tab and line breaks',
+    }),
     tags: Type.Optional(
       Type.Array(Type.String({ pattern: '^#?[A-Za-z0-9_]{1,50}$' }), {
         maxItems: MAX_TAGS,

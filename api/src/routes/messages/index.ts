@@ -1,5 +1,7 @@
 import { FeedQuery, LikeState, Message, MessageId, MessagePage, PostMessageBody } from '@flock/shared';
 import { Type } from 'typebox';
+import { badField } from '../../domain/api-error.ts';
+import { unreadableText } from '../../domain/text.ts';
 import { requestHash } from '../../services/idempotency.ts';
 import { deleteMessage, postMessage, readFeed, readMessage, setLike } from '../../services/messages.ts';
 import { errorResponses } from '../errors.ts';
@@ -43,6 +45,8 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       },
     },
     async (request, reply) => {
+      const unreadable = unreadableText(request.body.content);
+      if (unreadable) throw badField('content', unreadable);
       const key = request.headers['idempotency-key'];
       const { message, eventId } = await postMessage(
         request.em,

@@ -1,0 +1,14 @@
+// What a reader sees. A message of spaces, zero-width or control characters looks empty in every client,
+// so it is refused like an empty one; control characters (other than tab and line breaks) have no place
+// in a message at all, and would reach every reader's terminal or log.
+
+/** Characters that show nothing: white space, controls, format characters (zero-width, bidi marks), fillers. */
+const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u115F\u1160\u2800\u3164\uFFA0]*$/u;
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
+
+/** Why a text would not read as a message, or undefined when it does. */
+export function unreadableText(text: string): string | undefined {
+  if (INVISIBLE.test(text)) return 'must contain a visible character';
+  if (CONTROL.test(text)) return 'must not contain control characters other than tab and line breaks';
+  return undefined;
+}
