@@ -218,6 +218,43 @@ describe('keyset pagination', () => {
     for (let i = 0; i < 5; i++) ids.push((await post(t.app, writer, `m${i} #${tag}`)).id);
     const page = await feed(`?tag=${tag}&after=${ids[1]}&limit=2`);
     expect(page.items.map((m) => m.id)).toEqual([ids[3], ids[2]]);
+    expect(page).toMatchObject({ next: null, newer: ids[3] });
+    const last = await feed(`?tag=${tag}&after=${page.newer}&limit=2`);
+    expect(last.items.map((m) => m.id)).toEqual([ids[4]]);
+    expect(last).toMatchObject({ next: null, newer: null });
+  });
+
+  it('catches up forwards with `newer` through everything after a cursor exactly once, while new ones arrive', async () => {
+    const writer = await signUp(t.app);
+    const tag = `forward${Date.now()}`;
+    const start = (await post(t.app, writer, `start #${tag}`)).id;
+    const existing: string[] = [];
+    for (let i = 0; i < 25; i++) existing.push((await post(t.app, writer, `m${i} #${tag}`)).id);
+    const seen: string[] = [];
+    let after: string | null = start;
+    let pages = 0;
+    while (after) {
+      const page: MessagePage = await feed(`?tag=${tag}&after=${after}&limit=10`);
+      seen.push(...page.items.map((m) => m.id).reverse());
+      after = page.newer;
+      pages++;
+      if (pages === 1) existing.push((await post(t.app, writer, `arrived while catching up #${tag}`)).id);
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(existing);
+  });
+
+  it('reads a range between `after` and `before` from its newest end, continuing with `next`', async () => {
+    const writer = await signUp(t.app);
+    const tag = `range${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await post(t.app, writer, `m${i} #${tag}`)).id);
+    const first = await feed(`?tag=${tag}&after=${ids[1]}&before=${ids[7]}&limit=3`);
+    expect(first.items.map((m) => m.id)).toEqual([ids[6], ids[5], ids[4]]);
+    expect(first).toMatchObject({ next: ids[4], newer: null });
+    const second = await feed(`?tag=${tag}&after=${ids[1]}&before=${first.next}&limit=3`);
+    expect(second.items.map((m) => m.id)).toEqual([ids[3], ids[2]]);
+    expect(second).toMatchObject({ next: null, newer: null });
   });
 });
 

@@ -125,7 +125,12 @@ export type FeedQuery = Static<typeof FeedQuery>;
 export const MessagePage = Type.Object({
   items: Type.Array(Message),
   next: Type.Union([Type.String(), Type.Null()], {
-    description: 'Pass as `before` to read the next (older) page; null at the end',
+    description:
+      'Pass as `before` (keeping the other parameters) to read the older page that follows; null when no older message is left in the range',
+  }),
+  newer: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Pass as `after` (keeping the other parameters) to read the newer page that follows; null when no newer message is left in the range. Only a page read with `after` alone can leave newer ones behind',
   }),
 });
 export type MessagePage = Static<typeof MessagePage>;

@@ -173,8 +173,10 @@ export function feedQuery(viewerId: number | null, filter: FeedFilter): { sql: s
 const isAscending = (filter: FeedFilter) => filter.after !== undefined && filter.before === undefined;
 
 /**
- * Newest first, keyset-paginated on id: `before` pages back through older messages and is stable
- * while new ones arrive; `after` returns the `limit` messages that follow it (for catching up).
+ * Newest first, keyset-paginated on id, in both directions: `before` pages back through older messages
+ * (continue with `next`) and is stable while new ones arrive; `after` alone returns the `limit` messages
+ * that follow it (continue with `newer`, for catching up). With both, the range between them, from its
+ * newest end.
  */
 export async function readFeed(
   em: EntityManager,
@@ -190,6 +192,7 @@ export async function readFeed(
   return {
     items: page.map(toMessage),
     next: !ascending && more ? (page.at(-1)?.id ?? null) : null,
+    newer: ascending && more ? (page[0]?.id ?? null) : null,
   };
 }
 
