@@ -430,3 +430,41 @@ describe('text that reads', () => {
     expect(response.json().content).toBe(content);
   });
 });
+
+// Thousands of nested arrays fit the default body limit; walking them recursively overflowed the call
+// stack and answered 500.
+describe('deeply nested bodies, at the default body limit', () => {
+  let wide: TestApp;
+  let author: TestUser;
+  beforeAll(async () => {
+    wide = await createTestApp();
+    author = await signUp(wide.app);
+  });
+  afterAll(async () => {
+    await wide?.close();
+  });
+
+  it('8,000 nested arrays → 400, the body is not an object', async () => {
+    const response = await wide.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: `${'['.repeat(8000)}${']'.repeat(8000)}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([{ field: 'body', message: 'must be object' }]);
+  });
+
+  it('a NUL 5,000 arrays deep → 400, naming where', async () => {
+    const response = await wide.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers: { ...author.auth, 'content-type': 'application/json' },
+      payload: `{"content":"x","tags":${'['.repeat(5000)}"\\u0000"${']'.repeat(5000)}}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([
+      { field: `tags${'.0'.repeat(5000)}`, message: 'must not contain a NUL character' },
+    ]);
+  });
+});
