@@ -431,6 +431,18 @@ describe('text that reads', () => {
   });
 });
 
+describe('a NUL where the route reads nothing', () => {
+  it('in a query string GET /api/users/me does not read → 200, as any unread parameter', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/users/me?%00=a%00b',
+      headers: user.auth,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().username).toBe(user.username);
+  });
+});
+
 // Thousands of nested arrays fit the default body limit; walking them recursively overflowed the call
 // stack and answered 500.
 describe('deeply nested bodies, at the default body limit', () => {

@@ -30,7 +30,11 @@ function nulAt(value: unknown): string | undefined {
 export default fp(
   async function nulGuard(app: FastifyInstance) {
     app.addHook('preValidation', async (request) => {
-      for (const part of [request.params, request.query, request.body]) {
+      // Only what the route reads: a query string or body a route declares no schema for goes nowhere, and
+      // refusing it answered a 400 that route does not document (GET /api/users/me?%00).
+      const schema = request.routeOptions.schema;
+      const parts = [request.params, schema?.querystring && request.query, schema?.body && request.body];
+      for (const part of parts) {
         const field = nulAt(part);
         if (field !== undefined) throw badField(field || 'request', 'must not contain a NUL character');
       }
