@@ -2,7 +2,7 @@
 // account (README "The API"; docs/security.md, Authentication; docs/live-feed.md, Connecting).
 import { afterAll, describe, expect, it } from 'vitest';
 import { JWT_AUDIENCE, JWT_ISSUER, startCluster } from './support/cluster.ts';
-import { Client, expectError, send } from './support/http.ts';
+import { Client, expectError } from './support/http.ts';
 import { Live } from './support/live.ts';
 import { Api, type Operation } from './support/openapi.ts';
 import { valid } from './support/samples.ts';

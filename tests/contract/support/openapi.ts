@@ -75,7 +75,10 @@ export class Api {
             method: method.toUpperCase(),
             path,
             summary: op.summary ?? '',
-            secured: (op.security?.length ?? 0) > 0,
+            // `{}` among the requirements makes the token optional (OpenAPI 3.1, Security Requirement).
+            secured:
+              (op.security?.length ?? 0) > 0 &&
+              !op.security!.some((requirement) => Object.keys(requirement as object).length === 0),
             parameters: op.parameters ?? [],
             body: op.requestBody?.content['application/json']?.schema,
             responses: op.responses,
