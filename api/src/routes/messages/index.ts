@@ -8,6 +8,9 @@ import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
 
 const IdParams = Type.Object({ id: MessageId });
+// A token is optional here (it fills in likedByMe), but one that is sent is checked: OpenAPI's way to say
+// so is an empty requirement beside the bearer one.
+const optionalBearer: Record<string, string[]>[] = [{}, { bearer: [] }];
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({
@@ -70,6 +73,7 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       schema: {
         tags: ['messages'],
         summary: 'The feed, newest first, keyset-paginated (pass `next` as `before`)',
+        security: optionalBearer,
         querystring: FeedQuery,
         response: { 200: MessagePage, ...errorResponses(400, 401) },
       },
@@ -85,6 +89,7 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       schema: {
         tags: ['messages'],
         summary: 'One message',
+        security: optionalBearer,
         params: IdParams,
         response: { 200: Message, ...errorResponses(400, 401, 404) },
       },
