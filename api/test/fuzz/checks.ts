@@ -95,6 +95,7 @@ export function checkResponse({ operation, request, auth, status, body, emails }
       if (!lateCheck) expect(status, `a refused token must be 401: ${where}`).toBe(401);
     }
     if (auth.kind === 'none' && operation.tokenUse === 'required') expect(status, where).toBe(401);
+    if (auth.kind === 'live' && operation.tokenUse !== 'none') expect(status, where).not.toBe(401);
   }
 
   const schema = responseSchema(operation, status);
