@@ -198,6 +198,9 @@ describe('deleting an account (README: DELETE /api/users/me {password} → 204)'
     expect((await a.get(`/api/messages/${others.id}`)).json.likeCount).toBe(2);
     const connected = await Live.connect(cluster.replicas[1]!.ws, gone.token);
     await connected.next((f) => f.type === 'welcome', 'welcome');
+    const watcher = await Live.connect(cluster.replicas[1]!.ws, other.token);
+    await watcher.next((f) => f.type === 'welcome', 'welcome');
+    await watcher.subscribe('public');
 
     const reply = await a.delete('/api/users/me', { token: gone.token, body: { password: gone.password } });
     expect(reply.status, reply.text).toBe(204);
@@ -205,6 +208,22 @@ describe('deleting an account (README: DELETE /api/users/me {password} → 204)'
 
     // docs/live-feed.md: its open connections close with 4003, on every replica.
     expect(await connected.closed).toBe(4003);
+    // …and each of its messages gets message.deleted, each message it liked message.liked with the lowered count.
+    const removed = await watcher.next(
+      (f) => f.event === 'message.deleted' && f.data.id === own.id,
+      'message.deleted',
+    );
+    expect(removed.data).toMatchObject({
+      id: own.id,
+      author: { username: gone.username.toLowerCase() },
+      tags: ['goneaway'],
+    });
+    const unliked = await watcher.next(
+      (f) => f.event === 'message.liked' && f.data.id === others.id,
+      'message.liked',
+    );
+    expect(unliked.data.likeCount).toBe(1);
+    await watcher.close();
     const failures: string[] = [];
     for (const op of api.operations.filter((o) => o.secured)) {
       const request = validRequest(op, others.id, other.username);

@@ -8,7 +8,14 @@ import { Api } from './support/openapi.ts';
 import { claimsOf, now, sign } from './support/tokens.ts';
 import { type Account, post, register } from './support/users.ts';
 
-const live = { LIVE_MAX_SUBSCRIPTIONS: '4', LIVE_MAX_CONNECTIONS_PER_USER: '3' };
+// Debug logs with every request, so that the check that no token is logged sees as much as there is.
+const live = {
+  LIVE_MAX_SUBSCRIPTIONS: '4',
+  LIVE_MAX_CONNECTIONS_PER_USER: '3',
+  LOG_LEVEL: 'debug',
+  LOG_REQUESTS: 'true',
+};
+const tokensUsed: string[] = [];
 const cluster = await startCluster([live, live, live]);
 const sockets: Live[] = [];
 afterAll(async () => {
@@ -26,6 +33,7 @@ const messageSchema = api.validator(api.responseSchema(api.find('POST', '/api/me
 
 const decimal = /^(0|[1-9][0-9]*)$/;
 const connect = async (url: string, token: string) => {
+  tokensUsed.push(token);
   const socket = await Live.connect(url, token);
   sockets.push(socket);
   await socket.next((f) => f.type === 'welcome', 'welcome');
@@ -164,14 +172,34 @@ describe('events across replicas (docs/live-feed.md, Frames)', () => {
     for (let i = 0; i < 6; i++)
       missed.push((await post(i % 2 ? a : new Client(C.base, api), ada, `missed ${i}`)).id);
     const second = await connect(B.ws, ada.token);
+    // Posts keep arriving while the subscription replays: none may fall between replay and live.
+    const during = Promise.all(
+      Array.from({ length: 6 }, (_, i) => post(i % 2 ? a : new Client(C.base, api), ada, `during ${i}`)),
+    );
     await second.subscribe('public', last);
-    for (const id of missed) await second.next(created(id), `missed message ${id}`);
+    const racing = (await during).map((m) => m.id);
     const liveOne = await post(a, ada, 'live after resuming');
     await second.next(created(liveOne.id), 'the live one');
-    const got = second.events().map((e) => e.data.id);
-    expect(got).toEqual([...missed, liveOne.id]);
+    const got = second.events().map((e) => e.data.id as string);
+    const expected = [...missed, ...racing, liveOne.id].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
+    expect(got).toEqual(expected);
     const eventIds = second.events().map((e) => BigInt(e.id));
     expect(eventIds.every((id, i) => id > BigInt(last) && (i === 0 || id > eventIds[i - 1]!))).toBe(true);
+  });
+
+  it('handles frames in the order sent: an unsubscribe right after a resuming subscribe takes effect after it', async () => {
+    const ada = await register(a, 'or');
+    const socket = await connect(B.ws, ada.token);
+    const start = (await socket.subscribe('public')).position as string;
+    await post(a, ada, 'something to replay');
+    const from = socket.frames.length;
+    socket.send({ type: 'subscribe', stream: `user:${ada.username}`, since: start });
+    socket.send({ type: 'unsubscribe', stream: `user:${ada.username}` });
+    await socket.next((f) => f.type === 'unsubscribed', 'unsubscribed', 10_000, from);
+    const answers = socket.frames
+      .slice(from)
+      .filter((f) => f.type === 'subscribed' || f.type === 'unsubscribed');
+    expect(answers.map((f) => f.type)).toEqual(['subscribed', 'unsubscribed']);
   });
 });
 
@@ -226,6 +254,17 @@ describe('what the server refuses on an open connection', () => {
     const shortLived = sign({ ...claimsOf(ada.token), iat: now(), exp: now() + 1 });
     const socket = await connect(B.ws, shortLived);
     expect(await socket.closed).toBe(4001);
+  });
+
+  it('writes no token into any log line (debug level, every request logged)', () => {
+    expect(tokensUsed.length).toBeGreaterThan(5);
+    for (const replica of cluster.replicas) {
+      const output = replica.process.output();
+      expect(output.length).toBeGreaterThan(0);
+      for (const token of tokensUsed)
+        expect(output.includes(token), `a token in the log of ${replica.base}`).toBe(false);
+      expect(output).not.toContain('flock.auth.');
+    }
   });
 
   it('closes with 1001 when the replica shuts down', async () => {
