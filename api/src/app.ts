@@ -4,6 +4,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
+import { clientErrorOptions, hostRequired } from './client-errors.ts';
 import type { Config } from './config.ts';
 import type { TokenService } from './domain/tokens.ts';
 import type { Metrics } from './metrics/registry.ts';
@@ -65,6 +66,8 @@ export async function buildApp(deps: AppDependencies) {
     // Two log lines per request were a fifth of the CPU of a small request (docs/performance.md); by
     // default only failures and slow requests are logged (below).
     logController: new LogController({ disableRequestLogging: !config.LOG_REQUESTS }),
+    // What Node and the router refuse before a request reaches the app, answered in the one error shape.
+    ...clientErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDependencies) {
   }
 
   await app.register(errors);
+  await app.register(hostRequired);
   await app.register(methodNotAllowed);
   await app.register(nulGuard);
   await app.register(plainIntegers);
