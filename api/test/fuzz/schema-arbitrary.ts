@@ -1,7 +1,7 @@
 // JSON Schema (the subset TypeBox emits into the OpenAPI document) to fast-check arbitraries: `valid`
 // draws values the schema accepts, `wrong` values it should refuse (another type, out of range, a pattern
-// just missed), `loose` mixes both down to each nested field. A small walker: the one library doing this
-// for fast-check targets fast-check 1.x and has seen no maintenance since.
+// just missed), `loose` mixes both down to each nested field. A small walker of its own: it needs only the
+// keywords the document uses, and a keyword it does not know falls back to any JSON value.
 import fc from 'fast-check';
 import { atLength, oddText } from './odd-text.ts';
 
@@ -66,10 +66,10 @@ function validNumber(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   return edges.length > 0 ? fc.oneof(bounded, fc.constantFrom(...edges)) : bounded;
 }
 
-function validObject(schema: Schema, known: KnownValues, depth: number): fc.Arbitrary<unknown> {
+function validObject(schema: Schema, known: KnownValues): fc.Arbitrary<unknown> {
   const entries = Object.entries(schema.properties ?? {}).map(([name, property]) => {
     const good = known(name);
-    const own = valid(property, known, depth + 1);
+    const own = valid(property, known);
     // Known values are often costly (a right password is an Argon2 verification, and a deletion): a quarter.
     return [
       name,
@@ -83,17 +83,13 @@ const typesOf = (schema: Schema): string[] =>
   schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
 
 /** A value the schema accepts. */
-export function valid(
-  schema: Schema,
-  known: KnownValues = () => undefined,
-  depth = 0,
-): fc.Arbitrary<unknown> {
+export function valid(schema: Schema, known: KnownValues = () => undefined): fc.Arbitrary<unknown> {
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const union = schema.anyOf ?? schema.oneOf;
-  if (union) return fc.oneof(...union.map((member) => valid(member, known, depth)));
+  if (union) return fc.oneof(...union.map((member) => valid(member, known)));
   const types = typesOf(schema);
-  if (types.length > 1) return fc.oneof(...types.map((type) => valid({ ...schema, type }, known, depth)));
+  if (types.length > 1) return fc.oneof(...types.map((type) => valid({ ...schema, type }, known)));
   switch (types[0]) {
     case 'string':
       return validString(schema);
@@ -106,12 +102,12 @@ export function valid(
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(valid(schema.items ?? {}, known, depth + 1), {
+      return fc.array(valid(schema.items ?? {}, known), {
         minLength: schema.minItems ?? 0,
         maxLength: Math.min(schema.maxItems ?? 4, (schema.minItems ?? 0) + 4),
       });
     case 'object':
-      return validObject(schema, known, depth);
+      return validObject(schema, known);
     default:
       return fc.jsonValue({ maxDepth: 2 });
   }
