@@ -431,6 +431,35 @@ describe('text that reads', () => {
   });
 });
 
+describe('bodies too large or not JSON, as documented', () => {
+  it('every operation a body can be sent to documents 413 and 415', () => {
+    const doc = t.app.swagger() as unknown as {
+      paths: Record<string, Record<string, { responses: object }>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, operation]) => [`${method} ${path}`, Object.keys(operation.responses)] as const),
+    );
+    expect(documented.map(([name]) => name)).toContain('delete /api/users/me');
+    for (const [name, statuses] of documented)
+      expect(statuses, name).toEqual(expect.arrayContaining(['413', '415']));
+  });
+
+  it('a body over the limit on DELETE /api/users/me → 413 in the one error shape', async () => {
+    const response = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/users/me',
+      headers: { ...user.auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ password: 'x'.repeat(5000) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({
+      error: { code: 'BODY_TOO_LARGE', message: 'Request body is too large' },
+    });
+  });
+});
+
 describe('a NUL where the route reads nothing', () => {
   it('in a query string GET /api/users/me does not read → 200, as any unread parameter', async () => {
     const response = await t.app.inject({
