@@ -118,7 +118,8 @@ describe('tokens', () => {
 
 describe('rate limits', () => {
   it('counts an account once, whichever name it is given by: username or email, in any case', async () => {
-    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '4' } });
+    // Each guess from another address (behind a trusted proxy), so only the account's own limit applies.
+    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '4', TRUSTED_PROXIES: '127.0.0.1' } });
     try {
       const victim = await signUp(limited.app);
       const names = [
@@ -134,6 +135,7 @@ describe('rate limits', () => {
         const response = await limited.app.inject({
           method: 'POST',
           url: '/api/auth/login',
+          headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
           payload: { login, password: `guess ${i}` },
         });
         statuses.push(response.statusCode);
@@ -144,8 +146,8 @@ describe('rate limits', () => {
     }
   });
 
-  it('answers 429 with Retry-After to a login flood on one account, leaving other accounts alone', async () => {
-    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '5' } });
+  it('answers 429 with Retry-After to a login flood on one account from many addresses, leaving other accounts alone', async () => {
+    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '5', TRUSTED_PROXIES: '127.0.0.1' } });
     try {
       const victim = await signUp(limited.app);
       const other = await signUp(limited.app);
@@ -155,6 +157,7 @@ describe('rate limits', () => {
           await limited.app.inject({
             method: 'POST',
             url: '/api/auth/login',
+            headers: { 'x-forwarded-for': `203.0.113.${i + 1}` },
             payload: { login: victim.username, password: `guess ${i}` },
           }),
         );
@@ -165,6 +168,7 @@ describe('rate limits', () => {
       const stillFine = await limited.app.inject({
         method: 'POST',
         url: '/api/auth/login',
+        headers: { 'x-forwarded-for': '203.0.113.1' },
         payload: { login: other.username, password: other.password },
       });
       expect(stillFine.statusCode).toBe(200);
@@ -182,6 +186,39 @@ describe('rate limits', () => {
       }
       // Two registrations happened above; the limit is five a minute per address.
       expect(registrations.map((r) => r.statusCode)).toEqual([201, 201, 201, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers 429 to one address logging in to many accounts, leaving other addresses alone', async () => {
+    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: '3', TRUSTED_PROXIES: '127.0.0.1' } });
+    try {
+      const accounts: { username: string; password: string }[] = [];
+      for (let i = 0; i < 5; i++) {
+        const username = uniqueName();
+        const password = 'long enough password';
+        const registered = await limited.app.inject({
+          method: 'POST',
+          url: '/api/auth/register',
+          // Sign-ups from addresses of their own: their limit is not the one under test.
+          headers: { 'x-forwarded-for': `198.51.100.${i + 10}` },
+          payload: { username, email: `${username}@example.test`, password },
+        });
+        expect(registered.statusCode).toBe(201);
+        accounts.push({ username, password });
+      }
+      const login = (user: { username: string; password: string }, address: string) =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          headers: { 'x-forwarded-for': address },
+          payload: { login: user.username, password: user.password },
+        });
+      const statuses = [];
+      for (const user of accounts) statuses.push((await login(user, '192.0.2.7')).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect((await login(accounts[4]!, '192.0.2.8')).statusCode).toBe(200);
     } finally {
       await limited.close();
     }

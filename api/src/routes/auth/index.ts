@@ -1,5 +1,6 @@
 import { AuthResponse, LoginBody, RegisterBody } from '@flock/shared';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../domain/api-error.ts';
 import { accountIdFor, authenticateUser, registerUser, toMe } from '../../services/users.ts';
 import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
@@ -38,16 +39,36 @@ const authRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) =
     },
   );
 
+  // Logins are limited twice: per address, whatever accounts it tries (one machine stuffing stolen
+  // passwords), and per account, from whatever addresses (many machines guessing one password). The
+  // account counts once whichever name it is given by (username or email, any case); a flood on one
+  // account leaves the others alone.
+  const perAccount = app.createRateLimit({
+    max: options.rateLimitMax,
+    timeWindow: '1 minute',
+    keyGenerator: async (request) => {
+      const login = (request.body as { login: string }).login.toLowerCase();
+      const id = await accountIdFor(request.em, login);
+      return `login-account:${id === undefined ? `unknown:${login}` : id}`;
+    },
+  });
+  const limitPerAccount = async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await perAccount(request);
+    // (`isAllowed` is true only for an allow-listed key; a counted one is over when it exceeds the max.)
+    if (limit.isAllowed || !limit.isExceeded) return;
+    reply.header('retry-after', limit.ttlInSeconds);
+    throw new ApiError(
+      429,
+      'RATE_LIMITED',
+      `Too many logins to this account, retry in ${limit.ttlInSeconds} s`,
+    );
+  };
+
   app.post(
     '/login',
     {
-      // Per address and account: guessing one account's password is slow, other users are unaffected.
-      // The account counts once whichever name it is given by (username or email, any case).
-      config: perMinute(async (request) => {
-        const login = String((request.body as { login?: unknown })?.login).toLowerCase();
-        const id = await accountIdFor(request.em, login);
-        return `login:${request.ip}:${id === undefined ? `unknown:${login}` : `account:${id}`}`;
-      }),
+      config: perMinute((request) => `login-address:${request.ip}`),
+      preHandler: limitPerAccount,
       schema: {
         tags: ['auth'],
         summary: 'Log in with a username or email',
