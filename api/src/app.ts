@@ -17,9 +17,9 @@ import liveFeed, { type WakeMode } from './plugins/live-feed.ts';
 import loadShedding from './plugins/load-shedding.ts';
 import methodNotAllowed from './plugins/method-not-allowed.ts';
 import metricsPlugin from './plugins/metrics.ts';
-import nulGuard from './plugins/nul-guard.ts';
 import plainIntegers from './plugins/plain-integers.ts';
 import security from './plugins/security.ts';
+import textGuard from './plugins/text-guard.ts';
 import webApp from './plugins/web-app.ts';
 import authRoutes from './routes/auth/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -94,7 +94,7 @@ export async function buildApp(deps: AppDependencies) {
   await app.register(errors);
   await app.register(hostRequired);
   await app.register(methodNotAllowed);
-  await app.register(nulGuard);
+  await app.register(textGuard);
   await app.register(plainIntegers);
   // Bodies are JSON: any other media type is 415, not a string the schema then calls the wrong type.
   app.removeContentTypeParser('text/plain');

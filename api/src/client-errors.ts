@@ -60,9 +60,11 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: ClientSocket):
 
 function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // A 400 like any parameter its schema refuses (none allows more than 30 characters), which every
+    // operation with a path parameter documents.
     reply
-      .code(414)
-      .send(errorBody('URI_TOO_LONG', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`));
+      .code(400)
+      .send(errorBody('VALIDATION_FAILED', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`));
   } else if (error.code === 'FST_ERR_BAD_URL') {
     reply.code(400).send(errorBody('BAD_URL', 'The path has a malformed %-escape'));
   } else {

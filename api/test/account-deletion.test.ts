@@ -129,6 +129,13 @@ describe('DELETE /api/users/me', () => {
         { error: { code: 'UNAUTHORIZED', message: 'The account no longer exists' } },
       ]);
     }
+    // A 401 before anything is said about the message: not a 404 for one that does not exist.
+    const likeMissing = await a.app.inject({
+      method: 'PUT',
+      url: '/api/messages/999999999/like',
+      headers: leaving.auth,
+    });
+    expect(likeMissing.statusCode).toBe(401);
     expect(await refusedUpgrade(baseA, leaving.token)).toBe(401);
     expect(await refusedUpgrade(baseB, leaving.token)).toBe(401);
   });

@@ -99,11 +99,11 @@ describe('requests refused before the app handles them', () => {
     );
   });
 
-  it('a path parameter over 100 characters: 414', async () => {
+  it('a path parameter over 100 characters: 400, like any parameter its schema refuses', async () => {
     const response = await send(
       `GET /api/users/${'a'.repeat(101)} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
     );
-    expectError(response, 414, 'URI_TOO_LONG');
+    expectError(response, 400, 'VALIDATION_FAILED');
     expect(JSON.parse(response.body).error.message).toBe('A path parameter is longer than 100 characters');
   });
 

@@ -78,6 +78,17 @@ describe('tokens', () => {
       () => hs256(claims(), TEST_SECRET, { alg: 'HS256', typ: 'JWT', pad: 'x'.repeat(8000) }),
     ],
     ['garbage', () => 'not.a.token'],
+    // Well signed, but the subject is not an account id as the API writes one: some of these once read
+    // as the user's own id (` 1` as 1), one is past the id column and answered 500 on a post.
+    ...[' ', '0x', '+', '0'].map(
+      (prefix) =>
+        [`for the subject "${prefix}<id>"`, () => hs256({ ...claims(), sub: `${prefix}${userId}` })] as [
+          string,
+          () => string,
+        ],
+    ),
+    ['for the subject "<id>.0"', () => hs256({ ...claims(), sub: `${userId}.0` })],
+    ['for a subject past the id column', () => hs256({ ...claims(), sub: '1000000000000' })],
   ];
 
   it.each(bad)('refuses a token that is %s with 401', async (_name, make) => {
@@ -86,6 +97,33 @@ describe('tokens', () => {
     expect(response.json()).toEqual({
       error: { code: 'UNAUTHORIZED', message: 'A valid bearer token is required' },
     });
+  });
+
+  it('refuses a token past the id column on the routes whose own statement finds the account, too', async () => {
+    const token = hs256({ ...claims(), sub: '1000000000000' });
+    for (const [method, url, payload] of [
+      ['POST', '/api/messages', { content: 'from nobody' }],
+      ['PUT', '/api/messages/1/like', undefined],
+    ] as const) {
+      const response = await t.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        ...(payload ? { payload } : {}),
+      });
+      expect([url, response.statusCode]).toEqual([url, 401]);
+    }
+  });
+
+  it('reads the scheme name in any case, as HTTP does', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/users/me',
+        headers: { authorization: `${scheme} ${user.token}` },
+      });
+      expect([scheme, response.statusCode]).toEqual([scheme, 200]);
+    }
   });
 
   it('refuses a malformed Authorization header', async () => {

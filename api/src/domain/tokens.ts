@@ -11,8 +11,18 @@ export interface TokenClaims {
 }
 
 export interface VerifiedToken extends TokenClaims {
+  /** The user id `sub` names, checked to be one an account can have. */
+  userId: number;
   /** Expiry, in ms since the epoch. */
   expiresAt: number;
+}
+
+/** User ids are positive integers of the users table's int column, written as plain decimal digits. */
+const MAX_USER_ID = 2_147_483_647;
+function userIdOf(sub: string): number {
+  const id = /^[1-9][0-9]{0,9}$/.test(sub) ? Number(sub) : Number.NaN;
+  if (!(id <= MAX_USER_ID)) throw new Error('token subject is not a user id');
+  return id;
 }
 
 export interface TokenService {
@@ -54,6 +64,7 @@ export function createTokenService(options: TokenOptions): TokenService {
       }
       return {
         sub: payload.sub,
+        userId: userIdOf(payload.sub),
         username: payload.username,
         bot: payload.bot === true,
         expiresAt: (payload.exp ?? 0) * 1000,

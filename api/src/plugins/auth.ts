@@ -34,7 +34,8 @@ const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no long
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
-  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
+  // The scheme's name is case-insensitive (RFC 9110), the token is not.
+  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(header);
   if (!match?.[1]) throw unauthorized();
   return match[1];
 }
@@ -49,9 +50,7 @@ export default fp(
       if (token === undefined) return null;
       try {
         const claims = options.tokens.verify(token);
-        const id = Number(claims.sub);
-        if (!Number.isSafeInteger(id)) throw unauthorized();
-        return { id, username: claims.username, bot: claims.bot };
+        return { id: claims.userId, username: claims.username, bot: claims.bot };
       } catch {
         throw unauthorized();
       }

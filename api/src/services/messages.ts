@@ -272,7 +272,11 @@ function likeTransaction(
         'select like_count from messages where id = ?',
         [id],
       );
-      if (!row) throw notFound('Message');
+      if (!row) {
+        // A deleted account's token is refused before anything is said about the message.
+        const [user] = await tx.execute('select 1 from users where id = ?', [userId]);
+        throw user ? notFound('Message') : accountGone();
+      }
       return { likeCount: row.like_count, likedByMe: liked, changed: false, eventId: null };
     }
     // `update` takes a no-key-update lock, which does not conflict with the key-share locks that

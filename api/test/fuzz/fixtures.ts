@@ -168,9 +168,12 @@ export class Fixtures {
         return bearer(this.deadTokens[pick % this.deadTokens.length]!);
       case 'bad-subject':
         return bearer(this.sign({ sub: ['abc', '1.5', '9007199254740993', 'null'][pick % 4]! }));
-      // Subjects that are not an account id as the API writes them, yet read as one no account has.
-      case 'odd-subject':
-        return bearer(this.sign({ sub: ['', '-1', '0', '-0'][pick % 4]! }));
+      // Subjects that are not an account id as the API writes them: some once read as account 1 (` 1`,
+      // `0x1`), one is past the id column's range (it answered 500).
+      case 'odd-subject': {
+        const subjects = ['', '-1', '0', '-0', ' 1', '1.0', '0x1', '01', '1000000000000'];
+        return bearer(this.sign({ sub: subjects[pick % subjects.length]! }));
+      }
       case 'foreign-secret':
         return bearer(
           this.sign(

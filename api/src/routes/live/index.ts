@@ -114,7 +114,7 @@ const liveRoutes: RoutePlugin<LiveRouteOptions> = async (app, options) => {
     }
     try {
       const claims = app.tokens.verify(token);
-      request.user = { id: Number(claims.sub), username: claims.username, bot: claims.bot };
+      request.user = { id: claims.userId, username: claims.username, bot: claims.bot };
       request.liveTokenExpiresAt = claims.expiresAt;
     } catch {
       throw new ApiError(401, 'UNAUTHORIZED', 'A valid token is required');
