@@ -90,16 +90,18 @@ function getText(url: string, caFile: string, token: string): Promise<string> {
  * Prometheus), as its pinned module ships them (tools/prometheus-operator).
  */
 export function prometheusOperatorCrdFiles(): string[] {
-  const dir = spawnSync(
+  // `go mod download`, not `go list -m`: on a machine whose module cache does not hold it yet (a first run,
+  // before the operator's build has fetched it), `go list` names no directory.
+  const downloaded = spawnSync(
     'go',
-    ['list', '-m', '-f', '{{.Dir}}', 'github.com/prometheus-operator/prometheus-operator'],
-    {
-      cwd: join(TOOLS, 'prometheus-operator'),
-      encoding: 'utf8',
-    },
-  ).stdout.trim();
+    ['mod', 'download', '-json', 'github.com/prometheus-operator/prometheus-operator'],
+    { cwd: join(TOOLS, 'prometheus-operator'), encoding: 'utf8' },
+  );
+  const dir = (JSON.parse(downloaded.stdout || '{}') as { Dir?: string }).Dir;
   if (!dir)
-    throw new Error('cannot find the Prometheus Operator module (go list -m in tools/prometheus-operator)');
+    throw new Error(
+      `cannot fetch the Prometheus Operator module (go mod download in tools/prometheus-operator): ${downloaded.stderr}`,
+    );
   return ['servicemonitors', 'podmonitors', 'prometheusrules', 'prometheuses'].map((kind) =>
     join(dir, 'example/prometheus-operator-crd', `monitoring.coreos.com_${kind}.yaml`),
   );
