@@ -4,6 +4,7 @@
 // their transaction commits.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { LiveAnnouncer } from '../live/announcer.ts';
 import { CommitNotifier } from '../live/commit-notifier.ts';
 import { EventLog } from '../live/event-log.ts';
 import { LiveHub } from '../live/hub.ts';
@@ -12,7 +13,7 @@ import { pruneEvents } from '../live/retention.ts';
 
 export type WakeMode = 'listen' | 'in-process';
 
-export interface LiveFeed {
+export interface LiveFeed extends LiveAnnouncer {
   /** Called after the transaction that wrote event `eventId` has committed. */
   committed(eventId: string): void;
   readonly log: EventLog;
@@ -88,6 +89,9 @@ export default fp(
         log.noteCommit(eventId, at);
         log.wake();
         if (options.wakeMode === 'listen') notifier.notify({ id: eventId, at });
+      },
+      announce(eventIds) {
+        for (const eventId of eventIds) this.committed(eventId);
       },
     } satisfies LiveFeed);
 
