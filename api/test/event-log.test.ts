@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICATION_NAME } from '../src/db/orm.ts';
 import { EventLog } from '../src/live/event-log.ts';
 import type { RoutedEvent } from '../src/live/streams.ts';
-import { APPEND_EVENT_SQL } from '../src/services/events.ts';
+import { APPEND_EVENT_SQL } from '../src/live/outbox.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;

@@ -6,7 +6,7 @@ import { migrationsList } from './migrations/index.ts';
 /**
  * How the API's own sessions are named in pg_stat_activity. The live feed's horizon waits for their
  * transactions however long they take (they end by themselves: see the timeouts below), and gives up only
- * on other sessions' (events.ts, live/horizon.ts).
+ * on other sessions' (live/outbox.ts, live/horizon.ts).
  */
 export const APPLICATION_NAME = 'flock-api';
 

@@ -1,7 +1,7 @@
 // When is it safe to deliver events up to some id? When no transaction that could still commit an
 // event at or below that id is running.
 //
-// A writer takes its transaction id before its event's sequence number (see services/events.ts). So if
+// A writer takes its transaction id before its event's sequence number (see outbox.ts). So if
 // the reader reads the sequence's value S, and then the set R of transactions running in this database,
 // every transaction that took a number up to S has either committed (and its event is visible to any
 // later read), rolled back, or is in R. Once every member of R has ended, all of (…, S] is final.

@@ -16,7 +16,7 @@ const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no long
 /**
  * Every statement after the first runs inside a transaction that already holds an id (the user's row
  * lock took one), so the events inserted last take their sequence numbers after it, as the event log's
- * horizon requires (see events.ts).
+ * horizon requires (see live/outbox.ts).
  */
 const DELETE_ACCOUNT_SQL = `with
   account as (select id, username, bot from users where id = ?),

@@ -5,7 +5,7 @@ import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiError, notFound } from '../domain/api-error.ts';
 import { messageTags, normaliseTag } from '../domain/tags.ts';
-import { appendEvent } from './events.ts';
+import { appendEvent } from '../live/outbox.ts';
 import { claimKey, type IdempotencyClaim, storeResponse } from './idempotency.ts';
 
 interface MessageRow {
@@ -47,7 +47,7 @@ export interface MessageRef {
  * as the event loop took to send the next one (under load, most of the pool's time — docs/reliability.md,
  * finding 8). The event's payload is built by the same statement and is also the response, so the two agree.
  * The event row is formed from the message's RETURNING row, so the transaction has its id before the event
- * takes its sequence number, which the event log's horizon relies on (see events.ts).
+ * takes its sequence number, which the event log's horizon relies on (see live/outbox.ts).
  *
  * It writes nothing unless every tag already exists (`tags` then holds all of them): a post with a new tag
  * creates it and runs again (see postMessage). Most posts use known tags, and skip that round trip.

@@ -1,9 +1,10 @@
 // The live-feed outbox. Each event row is written in the transaction of the change it announces, so an
 // event exists exactly when its change committed.
+import type { LiveEventType } from '@flock/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-/** The first three go to clients; `account.deleted` only closes that account's live connections. */
-export type EventType = 'message.created' | 'message.deleted' | 'message.liked' | 'account.deleted';
+/** The wire's event types go to clients; `account.deleted` only closes that account's live connections. */
+export type EventType = LiveEventType | 'account.deleted';
 
 /**
  * The transaction takes its id (pg_current_xact_id, read from the CTE first) before the event takes its
