@@ -20,6 +20,7 @@ import metricsPlugin from './plugins/metrics.ts';
 import plainIntegers from './plugins/plain-integers.ts';
 import security from './plugins/security.ts';
 import textGuard from './plugins/text-guard.ts';
+import unitOfWork from './plugins/unit-of-work.ts';
 import webApp from './plugins/web-app.ts';
 import authRoutes from './routes/auth/index.ts';
 import healthRoutes from './routes/health/index.ts';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDependencies) {
     pollMs: config.LIVE_POLL_MS,
     retentionSeconds: config.EVENT_RETENTION_SECONDS,
   });
+  await app.register(unitOfWork);
 
   await app.register(healthRoutes);
   await app.register(

@@ -4,8 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICATION_NAME } from '../src/db/orm.ts';
 import { EventLog } from '../src/live/event-log.ts';
+import { appendEventsStatement } from '../src/live/outbox.ts';
 import type { RoutedEvent } from '../src/live/streams.ts';
-import { APPEND_EVENT_SQL } from '../src/live/outbox.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -16,7 +16,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-const payload = JSON.stringify({ id: '1', author: { username: 'writer', bot: false }, tags: [] });
+const appended = appendEventsStatement([
+  { type: 'message.deleted', payload: { id: '1', author: { username: 'writer', bot: false }, tags: [] } },
+]);
+const APPEND_EVENT = { sql: appended.sql, values: [...appended.parameters] };
 
 async function client(): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: t.database.url });
@@ -48,9 +51,9 @@ describe('event log', () => {
     const [a, b] = [await client(), await client()];
     try {
       await a.query('begin');
-      const idA = (await a.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      const idA = (await a.query(APPEND_EVENT.sql, APPEND_EVENT.values)).rows[0].id;
       await b.query('begin');
-      const idB = (await b.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      const idB = (await b.query(APPEND_EVENT.sql, APPEND_EVENT.values)).rows[0].id;
       await b.query('commit');
       expect(BigInt(idB)).toBeGreaterThan(BigInt(idA));
 
@@ -79,7 +82,7 @@ describe('event log', () => {
       // A foreign session that took a transaction id and went quiet (no timeout of ours applies to it).
       await idle.query('begin');
       const xid = (await idle.query('select pg_current_xact_id()::text as xid')).rows[0].xid;
-      const id = (await writer.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      const id = (await writer.query(APPEND_EVENT.sql, APPEND_EVENT.values)).rows[0].id;
       log.wake();
       await settle(200);
       expect(delivered.map((e) => e.id.toString())).toEqual([]);
@@ -107,8 +110,8 @@ describe('event log', () => {
     const polling = setInterval(() => log.wake(), 20);
     try {
       await own.query('begin');
-      const slow = (await own.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
-      const fast = (await writer.query(APPEND_EVENT_SQL, ['message.deleted', payload])).rows[0].id;
+      const slow = (await own.query(APPEND_EVENT.sql, APPEND_EVENT.values)).rows[0].id;
+      const fast = (await writer.query(APPEND_EVENT.sql, APPEND_EVENT.values)).rows[0].id;
       await settle(1_000);
       // Giving up here would deliver `fast` and skip `slow` for good once it commits.
       expect(delivered.map((e) => e.id.toString())).toEqual([]);
@@ -139,7 +142,7 @@ describe('event log', () => {
         writers.map(async (writer, w) => {
           for (let i = 0; i < 40; i++) {
             await writer.query('begin');
-            const { rows } = await writer.query(APPEND_EVENT_SQL, ['message.deleted', payload]);
+            const { rows } = await writer.query(APPEND_EVENT.sql, APPEND_EVENT.values);
             // Hold some transactions open while others commit, so commits land out of id order.
             if ((w + i) % 3 === 0) await settle(Math.random() * 15);
             const rollback = (w * 40 + i) % 17 === 0;

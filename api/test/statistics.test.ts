@@ -2,10 +2,12 @@
 // thresholds are found and analyzed or vacuumed, and with statistics a popular tag's feed walks its index
 // for one page instead of sorting the whole tag (the soak's 503 burst, docs/reliability.md finding 5).
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiler, sqlOf } from '../src/db/kysely.ts';
 import { openOrm } from '../src/db/orm.ts';
+import { feedPageQuery } from '../src/db/repositories/messages.ts';
 import { type MaintenanceNeed, maintainTables, tablesNeedingMaintenance } from '../src/db/statistics.ts';
-import { feedQuery } from '../src/services/messages.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
 let database: TestDatabase;
@@ -66,8 +68,9 @@ describe('table maintenance without autovacuum', () => {
     const after = await needsOnceReported((needs) => needs.length === 0);
     expect(after).toEqual([]);
 
-    const { sql, params } = feedQuery(null, { tag: 'popular', limit: 20 });
-    const plan = (await em().execute<{ 'QUERY PLAN': string }[]>(`explain ${sql}`, params))
+    const feed = feedPageQuery(compiler, null, { tag: 'popular', limit: 20 }).compile();
+    const explain = CompiledQuery.raw(`explain ${feed.sql}`, [...feed.parameters]);
+    const plan = (await sqlOf(em()).executeQuery<{ 'QUERY PLAN': string }>(explain)).rows
       .map((row) => row['QUERY PLAN'])
       .join('\n');
     expect(plan).toContain('Index Only Scan Backward using message_tags_tag_id_message_id_index');

@@ -8,6 +8,8 @@
 // when a server has it off (or on PGlite, which has none), the API applies autovacuum's default thresholds
 // to its own tables itself.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { sqlOf } from './kysely.ts';
 
 export interface MaintenanceNeed {
   table: string;
@@ -16,10 +18,11 @@ export interface MaintenanceNeed {
 
 /** Whether the server maintains its tables itself: autovacuum needs the row counters too. */
 export async function serverMaintainsTables(em: EntityManager): Promise<boolean> {
-  const [row] = await em.execute<{ on: boolean }[]>(
-    `select current_setting('autovacuum') = 'on' and current_setting('track_counts') = 'on' as on`,
+  const { rows } = await sql<{ on: boolean }>`
+    select current_setting('autovacuum') = 'on' and current_setting('track_counts') = 'on' as on`.execute(
+    sqlOf(em),
   );
-  return row?.on ?? false;
+  return rows[0]?.on ?? false;
 }
 
 /**
@@ -27,15 +30,14 @@ export async function serverMaintainsTables(em: EntityManager): Promise<boolean>
  * 50 + 10% of the rows changed since the last one, VACUUM once more than 50 + 20% are dead.
  */
 export async function tablesNeedingMaintenance(em: EntityManager): Promise<MaintenanceNeed[]> {
-  const rows = await em.execute<{ table: string; vacuum: boolean }[]>(
-    `select s.relname as table,
+  const { rows } = await sql<MaintenanceNeed>`
+    select s.relname as table,
             s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) as vacuum
        from pg_stat_user_tables s join pg_class c on c.oid = s.relid
       where s.schemaname = current_schema()
         and (s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
              or s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0))
-      order by s.relname`,
-  );
+      order by s.relname`.execute(sqlOf(em));
   return rows;
 }
 
@@ -46,8 +48,10 @@ export async function tablesNeedingMaintenance(em: EntityManager): Promise<Maint
 export async function maintainTables(em: EntityManager, needs: MaintenanceNeed[]): Promise<void> {
   for (const { table, vacuum } of needs) {
     // The name comes from the catalog, quoted as an identifier; VACUUM cannot run inside a transaction,
-    // and execute() outside one is its own statement.
-    const name = `"${table.replaceAll('"', '""')}"`;
-    await em.execute(vacuum ? `vacuum (analyze, skip_locked) ${name}` : `analyze (skip_locked) ${name}`);
+    // and a statement outside one is its own.
+    const name = sql.id(table);
+    await (vacuum ? sql`vacuum (analyze, skip_locked) ${name}` : sql`analyze (skip_locked) ${name}`).execute(
+      sqlOf(em),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 
 // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart), but not
 // 08P01 (protocol violation): the server refused what this request sent, and would again.
@@ -25,3 +25,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when a foreign key found no row: MikroORM's exception for its own statements, SQLSTATE 23503 from the
+ * driver for typed SQL (Kysely passes the driver's errors on).
+ */
+export const isForeignKeyViolation = (error: unknown): boolean =>
+  error instanceof ForeignKeyConstraintViolationException || (error as { code?: unknown })?.code === '23503';

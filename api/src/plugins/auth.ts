@@ -4,6 +4,7 @@
 // a missing account (and answers 401 then) set `accountCheckedByRoute` and skip it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { accountExists } from '../db/repositories/users.ts';
 import { ApiError } from '../domain/api-error.ts';
 import type { TokenService } from '../domain/tokens.ts';
 
@@ -58,8 +59,7 @@ export default fp(
 
     const ensureAccountExists = async (request: FastifyRequest, user: AuthUser) => {
       if (request.routeOptions.config.accountCheckedByRoute) return;
-      const found = await request.em.execute('select 1 from users where id = ?', [user.id]);
-      if (found.length === 0) throw accountGone();
+      if (!(await accountExists(request.em, user.id))) throw accountGone();
     };
 
     app.decorate('authenticate', async (request: FastifyRequest) => {

@@ -2,6 +2,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import { sqlOf } from '../db/kysely.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,7 +37,7 @@ export default fp(
     app.decorate('pingDatabase', async () => {
       try {
         await Promise.race([
-          orm.em.fork().execute('select 1'),
+          sql`select 1`.execute(sqlOf(orm.em.fork())),
           new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), 1_000).unref()),
         ]);
         return true;

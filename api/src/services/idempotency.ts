@@ -3,6 +3,7 @@
 // answers with the stored response. The same key with a different body is refused.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import * as keys from '../db/repositories/idempotency-keys.ts';
 import { ApiError } from '../domain/api-error.ts';
 
 export interface IdempotencyClaim {
@@ -21,17 +22,8 @@ export async function claimKey(
   userId: number,
   claim: IdempotencyClaim,
 ): Promise<{ claimed: true } | { claimed: false; response: Record<string, unknown> }> {
-  // `on conflict do nothing` waits for a concurrent claimer's transaction to end before deciding.
-  const claimed = await tx.execute<{ key: string }[]>(
-    `insert into idempotency_keys (user_id, key, request_hash, response) values (?, ?, ?, '{}'::jsonb)
-     on conflict do nothing returning key`,
-    [userId, claim.key, claim.requestHash],
-  );
-  if (claimed.length > 0) return { claimed: true };
-  const [existing] = await tx.execute<{ request_hash: string; response: Record<string, unknown> }[]>(
-    'select request_hash, response from idempotency_keys where user_id = ? and key = ?',
-    [userId, claim.key],
-  );
+  if (await keys.claimKey(tx, userId, claim.key, claim.requestHash)) return { claimed: true };
+  const existing = await keys.findKey(tx, userId, claim.key);
   if (!existing) throw new ApiError(409, 'CONFLICT', 'The Idempotency-Key is in use, retry');
   if (existing.request_hash !== claim.requestHash) {
     throw new ApiError(
@@ -44,18 +36,4 @@ export async function claimKey(
   return { claimed: false, response: existing.response };
 }
 
-export async function storeResponse(tx: EntityManager, userId: number, key: string, response: object) {
-  await tx.execute('update idempotency_keys set response = ?::jsonb where user_id = ? and key = ?', [
-    JSON.stringify(response),
-    userId,
-    key,
-  ]);
-}
-
-export async function pruneIdempotencyKeys(em: EntityManager, maxAgeSeconds: number): Promise<number> {
-  const rows = await em.execute<{ key: string }[]>(
-    'delete from idempotency_keys where created_at < now() - make_interval(secs => ?) returning key',
-    [maxAgeSeconds],
-  );
-  return rows.length;
-}
+export { pruneKeys as pruneIdempotencyKeys, storeResponse } from '../db/repositories/idempotency-keys.ts';

@@ -1,7 +1,7 @@
 import { AuthResponse, LoginBody, RegisterBody } from '@flock/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/api-error.ts';
-import { accountIdFor, authenticateUser, registerUser, toMe } from '../../services/users.ts';
+import { type Account, accountIdFor, authenticateUser, registerUser, toMe } from '../../services/users.ts';
 import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
 
@@ -16,7 +16,7 @@ const authRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) =
     },
   });
 
-  const issue = (user: { id: number; username: string; bot: boolean; email: string; createdAt: Date }) => ({
+  const issue = (user: Account) => ({
     token: app.tokens.sign({ sub: String(user.id), username: user.username, bot: user.bot }),
     user: toMe(user),
   });

@@ -51,17 +51,14 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       const unreadable = unreadableText(request.body.content);
       if (unreadable) throw badField('content', unreadable);
       const key = request.headers['idempotency-key'];
-      const { message, eventId } = await postMessage(
-        request.em,
+      const { message, replayed } = await postMessage(
+        request.unitOfWork,
         request.user!,
         request.body,
         key === undefined ? undefined : { key, requestHash: requestHash(request.body) },
       );
-      // A replayed response (no event) was counted and announced by the request that wrote it.
-      if (eventId) {
-        app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
-        app.liveFeed.committed(eventId);
-      }
+      // A replayed response was counted by the request that wrote it.
+      if (!replayed) app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
       return reply.code(201).send(message);
     },
   );
@@ -110,8 +107,7 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       },
     },
     async (request, reply) => {
-      const { eventId } = await deleteMessage(request.em, request.user!.id, request.params.id);
-      app.liveFeed.committed(eventId);
+      await deleteMessage(request.unitOfWork, request.user!.id, request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -135,9 +131,8 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       },
       handler: async (request) => {
         const user = request.user!;
-        const { changed, eventId, ...state } = await setLike(request.em, user.id, request.params.id, liked);
+        const { changed, ...state } = await setLike(request.unitOfWork, user.id, request.params.id, liked);
         if (changed) app.metrics.likes.inc({ action: liked ? 'like' : 'unlike', source: source(user.bot) });
-        if (eventId) app.liveFeed.committed(eventId);
         return state;
       },
     });

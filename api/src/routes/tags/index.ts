@@ -1,6 +1,6 @@
 import { TrendingQuery, TrendingTag } from '@flock/shared';
 import { Type } from 'typebox';
-import { trendingTags } from '../../services/messages.ts';
+import { trendingTags } from '../../services/tags.ts';
 import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
 

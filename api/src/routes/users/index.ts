@@ -45,8 +45,7 @@ const userRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) =
       },
     },
     async (request, reply) => {
-      const { eventIds } = await deleteAccount(request.em, request.user!.id, request.body.password);
-      for (const eventId of eventIds) app.liveFeed.committed(eventId);
+      await deleteAccount(request.unitOfWork, request.user!.id, request.body.password);
       return reply.code(204).send(null);
     },
   );
