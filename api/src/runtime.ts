@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { type App, type AppDependencies, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
 import { openOrm, poolFor } from './db/orm.ts';
 import { createTokenService } from './domain/tokens.ts';
 import { createMetrics } from './metrics/registry.ts';
@@ -25,7 +26,7 @@ export async function assemble(
   logger?: AppDependencies['logger'],
 ) {
   const orm = await openOrm({ databaseUrl: database.databaseUrl, ...poolFor(database.embedded, config) });
-  await orm.migrator.up();
+  await migrate(orm, { lock: !database.embedded });
   const metrics = createMetrics();
   const tokens = createTokenService({
     secret: config.jwtSecret,

@@ -106,11 +106,15 @@ describe('docker-compose.yaml', () => {
     expect(job('flock-operator')).toBeDefined();
   });
 
-  it('runs the same migration step as the Kubernetes init container', async () => {
+  it('runs the API image’s migration program before the API, as the Kubernetes init container does', async () => {
     const objs = await render('manifests/overlays/dev');
     const api = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'flock-api')!;
     const init = api.spec.template.spec.initContainers[0];
-    expect(services.migrate!.command).toEqual(init.command);
+    for (const command of [services.migrate!.command!, init.command as string[]]) {
+      expect(command).toEqual(['node', 'api/src/db/migrate.ts']);
+      // The image holds the repository's api/src at /app/api/src (api/Dockerfile).
+      expect(existsSync(`${REPO}${command[1]}`), command[1]).toBe(true);
+    }
     expect(services.api!.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
   });
 
