@@ -12,7 +12,7 @@ import { messageLikedJson } from '../message-presenter.ts';
  * concurrent like inserts hold on the message: concurrent likes queue on it instead of deadlocking. No row
  * when nothing changed (see likeCount).
  */
-export function likeStatement(db: Kysely<Database>, userId: number, messageId: string, liked: boolean) {
+export function likeQuery(db: Kysely<Database>, userId: number, messageId: string, liked: boolean) {
   return db
     .with('changed', (db) =>
       liked
@@ -53,15 +53,17 @@ export function likeStatement(db: Kysely<Database>, userId: number, messageId: s
 }
 
 export const writeLike = (em: EntityManager, userId: number, messageId: string, liked: boolean) =>
-  likeStatement(sqlOf(em), userId, messageId, liked).executeTakeFirst();
+  likeQuery(sqlOf(em), userId, messageId, liked).executeTakeFirst();
 
 /**
  * A message's count, read afresh after a like that changed nothing (a concurrent like by the same account
  * may just have committed it); undefined when there is no such message.
  */
+export const likeCountQuery = (db: Kysely<Database>, messageId: string) =>
+  db.selectFrom('messages').select('like_count').where('id', '=', messageId);
+
 export const likeCount = async (em: EntityManager, messageId: string) =>
-  (await sqlOf(em).selectFrom('messages').select('like_count').where('id', '=', messageId).executeTakeFirst())
-    ?.like_count;
+  (await likeCountQuery(sqlOf(em), messageId).executeTakeFirst())?.like_count;
 
 /**
  * Withdraws every like an account gave to others' messages (its own go with them); the `message.liked`

@@ -69,12 +69,7 @@ export const readMessage = async (em: EntityManager, viewerId: number | null, id
  * It writes nothing unless every tag already exists: a post with a new tag creates it (insertTagsQuery)
  * and runs again. Most posts use known tags, and skip that round trip. `tags` are in order, distinct.
  */
-export function postStatement(
-  db: Kysely<Database>,
-  authorId: number,
-  content: string,
-  tags: readonly string[],
-) {
+export function postQuery(db: Kysely<Database>, authorId: number, content: string, tags: readonly string[]) {
   return db
     .with('author', (db) =>
       db.selectFrom('users').select(['id', 'username', 'bot']).where('id', '=', authorId),
@@ -125,7 +120,7 @@ export function postStatement(
 
 /** The post, or nothing when a tag is new or the author is gone. */
 export const writePost = (em: EntityManager, authorId: number, content: string, tags: readonly string[]) =>
-  postStatement(sqlOf(em), authorId, content, tags).executeTakeFirst();
+  postQuery(sqlOf(em), authorId, content, tags).executeTakeFirst();
 
 /** A message's author and reference, its row locked for the rest of the transaction. */
 export const lockMessage = (em: EntityManager, id: string) =>
