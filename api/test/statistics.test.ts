@@ -4,9 +4,9 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compiler, sqlOf } from '../src/db/kysely.ts';
+import { sqlOf } from '../src/db/kysely.ts';
 import { openOrm } from '../src/db/orm.ts';
-import { feedPageQuery } from '../src/db/repositories/messages.ts';
+import { feedPageStatement } from '../src/db/repositories/messages.ts';
 import { type MaintenanceNeed, maintainTables, tablesNeedingMaintenance } from '../src/db/statistics.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
@@ -68,7 +68,7 @@ describe('table maintenance without autovacuum', () => {
     const after = await needsOnceReported((needs) => needs.length === 0);
     expect(after).toEqual([]);
 
-    const feed = feedPageQuery(compiler, null, { tag: 'popular', limit: 20 }).compile();
+    const feed = feedPageStatement({ viewerId: 0, tag: 'popular', rows: 21 });
     const explain = CompiledQuery.raw(`explain ${feed.sql}`, [...feed.parameters]);
     const plan = (await sqlOf(em()).executeQuery<{ 'QUERY PLAN': string }>(explain)).rows
       .map((row) => row['QUERY PLAN'])

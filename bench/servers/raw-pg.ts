@@ -4,7 +4,7 @@
 // DB_POOL_MAX as Flock's (10).
 import { CommitNotifier } from '@flock/api/commit-notifier';
 import {
-  feedStatement,
+  feedPageStatement,
   insertTagsStatement,
   likeCountStatement,
   likeStatement,
@@ -29,7 +29,9 @@ const userOf = (headers: Record<string, unknown>) => Number(headers['x-user-id']
 app.get('/api/messages', async (request) => {
   const query = request.query as { tag?: string; limit?: string };
   const limit = Number(query.limit ?? 20);
-  const rows = await run(feedStatement(userOf(request.headers), { tag: query.tag, limit }));
+  const rows = await run(
+    feedPageStatement({ viewerId: userOf(request.headers), tag: query.tag, rows: limit + 1 }),
+  );
   const more = rows.length > limit;
   const page = rows.slice(0, limit).map((row) => row.message);
   return { items: page, next: more ? (page.at(-1)?.id ?? null) : null };
@@ -52,10 +54,10 @@ app.post('/api/messages', async (request, reply) => {
   ].slice(0, 10);
   const userId = userOf(request.headers);
   // As the API: the write first, and the tags only when one is new.
-  const write = () => run(postStatement(userId, body.content, tags));
+  const write = () => run(postStatement({ authorId: userId, content: body.content, tags }));
   let [row] = await write();
   if (!row && tags.length > 0) {
-    await run(insertTagsStatement(tags));
+    await run(insertTagsStatement({ names: tags }));
     [row] = await write();
   }
   notify(row!.event_id);
@@ -65,12 +67,12 @@ app.post('/api/messages', async (request, reply) => {
 app.put('/api/messages/:id/like', async (request, reply) => {
   const { id } = request.params as { id: string };
   // As the API: one statement, and the count alone when it changed nothing.
-  const [liked] = await run(likeStatement(userOf(request.headers), id, true));
+  const [liked] = await run(likeStatement({ userId: userOf(request.headers), messageId: id, liked: true }));
   if (liked) {
     notify(liked.event_id);
     return { likeCount: liked.like_count, likedByMe: true };
   }
-  const [unchanged] = await run(likeCountStatement(id));
+  const [unchanged] = await run(likeCountStatement({ messageId: id }));
   if (!unchanged) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Message not found' } });
   return { likeCount: unchanged.like_count, likedByMe: true };
 });

@@ -25,14 +25,14 @@ export const tagNames = (eb: MessageScope) =>
     .orderBy('t.name')})`;
 
 /** Whether the viewer (0: nobody) likes the message. */
-export const likedBy = (eb: MessageScope, viewerId: number | null) =>
+export const likedBy = (eb: MessageScope, viewerId: number) =>
   eb
     .exists(
       eb
         .selectFrom('likes as l')
         .select(sql.lit(1).as('one'))
         .whereRef('l.message_id', '=', 'm.id')
-        .where('l.user_id', '=', viewerId ?? 0),
+        .where('l.user_id', '=', viewerId),
     )
     .$castTo<boolean>();
 

@@ -23,6 +23,9 @@ import { claimKey, type IdempotencyClaim, storeResponse } from './idempotency.ts
 
 export type { FeedFilter };
 
+/** The viewer id of a request without a token: no account has it. */
+const NOBODY = 0;
+
 const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 
 /** The account was deleted after its token was issued: a foreign key finds no user. */
@@ -48,14 +51,14 @@ export function postMessage(
 ): Promise<{ message: Message; replayed: boolean }> {
   const tags = messageTags(input.content, input.tags);
   const insert = async (em: EntityManager): Promise<Written<{ message: Message; replayed: boolean }>> => {
-    let row = await writePost(em, author.id, input.content, tags);
+    let row = await writePost(em, { authorId: author.id, content: input.content, tags });
     if (!row && tags.length > 0) {
       // A tag did not exist yet. Tags are shared rows that concurrent posts may create at once, which
       // `on conflict` absorbs; in a statement of its own, so the write that follows sees a tag another post
       // created after this one started. (A tag left without a message by a failed post is harmless: a tag
       // is only ever seen through its messages.)
       await insertTags(em, tags);
-      row = await writePost(em, author.id, input.content, tags);
+      row = await writePost(em, { authorId: author.id, content: input.content, tags });
     }
     // With every tag there, nothing written means the author is gone.
     if (!row) throw accountGone();
@@ -85,12 +88,14 @@ export async function readFeed(
   viewerId: number | null,
   filter: FeedFilter,
 ): Promise<MessagePage> {
-  const normalised = {
-    ...filter,
+  const rows = await readFeedPage(em, {
+    viewerId: viewerId ?? NOBODY,
     tag: filter.tag === undefined ? undefined : normaliseTag(filter.tag),
     author: filter.author?.toLowerCase(),
-  };
-  const rows = await readFeedPage(em, viewerId, normalised);
+    before: filter.before,
+    after: filter.after,
+    rows: filter.limit + 1,
+  });
   const ascending = isAscending(filter);
   const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit);
@@ -103,7 +108,7 @@ export async function readFeed(
 }
 
 export async function readMessage(em: EntityManager, viewerId: number | null, id: string): Promise<Message> {
-  const message = await readOne(em, viewerId, id);
+  const message = await readOne(em, viewerId ?? NOBODY, id);
   if (!message) throw notFound('Message');
   return message;
 }
@@ -132,7 +137,7 @@ export function setLike(
 ): Promise<LikeState & { changed: boolean }> {
   return orAccountGone(
     unit.autocommit<LikeState & { changed: boolean }>(async (em) => {
-      const row = await writeLike(em, userId, id, liked);
+      const row = await writeLike(em, { userId, messageId: id, liked });
       if (row) {
         return {
           result: { likeCount: row.like_count, likedByMe: liked, changed: true },

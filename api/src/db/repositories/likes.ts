@@ -3,8 +3,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Kysely, sql } from 'kysely';
 import { eventType, insertEvents } from '../../live/outbox.ts';
-import { type Database, sqlOf } from '../kysely.ts';
+import { compiler, type Database, sqlOf } from '../kysely.ts';
 import { messageLikedJson } from '../message-presenter.ts';
+import { prepared } from '../prepared.ts';
 
 /**
  * Like (or unlike) and, when that changed anything, the new count and its `message.liked` event, in one
@@ -12,7 +13,10 @@ import { messageLikedJson } from '../message-presenter.ts';
  * concurrent like inserts hold on the message: concurrent likes queue on it instead of deadlocking. No row
  * when nothing changed (see likeCount).
  */
-export function likeQuery(db: Kysely<Database>, userId: number, messageId: string, liked: boolean) {
+export function likeQuery(
+  db: Kysely<Database>,
+  { userId, messageId, liked }: { userId: number; messageId: string; liked: boolean },
+) {
   return db
     .with('changed', (db) =>
       liked
@@ -52,18 +56,21 @@ export function likeQuery(db: Kysely<Database>, userId: number, messageId: strin
     .select(['counted.like_count', 'event.id as event_id']);
 }
 
-export const writeLike = (em: EntityManager, userId: number, messageId: string, liked: boolean) =>
-  likeQuery(sqlOf(em), userId, messageId, liked).executeTakeFirst();
+export const likeStatement = prepared(likeQuery.bind(null, compiler));
+
+export const writeLike = async (em: EntityManager, values: Parameters<typeof likeStatement>[0]) =>
+  (await sqlOf(em).executeQuery(likeStatement(values))).rows[0];
 
 /**
  * A message's count, read afresh after a like that changed nothing (a concurrent like by the same account
  * may just have committed it); undefined when there is no such message.
  */
-export const likeCountQuery = (db: Kysely<Database>, messageId: string) =>
-  db.selectFrom('messages').select('like_count').where('id', '=', messageId);
+export const likeCountStatement = prepared(({ messageId }: { messageId: string }) =>
+  compiler.selectFrom('messages').select('like_count').where('id', '=', messageId),
+);
 
 export const likeCount = async (em: EntityManager, messageId: string) =>
-  (await likeCountQuery(sqlOf(em), messageId).executeTakeFirst())?.like_count;
+  (await sqlOf(em).executeQuery(likeCountStatement({ messageId }))).rows[0]?.like_count;
 
 /**
  * Withdraws every like an account gave to others' messages (its own go with them); the `message.liked`

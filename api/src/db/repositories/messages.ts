@@ -3,8 +3,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Kysely, sql } from 'kysely';
 import { eventType, insertEvents } from '../../live/outbox.ts';
-import { type Database, sqlOf } from '../kysely.ts';
+import { compiler, type Database, sqlOf } from '../kysely.ts';
 import { likedBy, messageJson, messageRefJson } from '../message-presenter.ts';
+import { prepared } from '../prepared.ts';
 
 export interface FeedFilter {
   tag?: string | undefined;
@@ -15,26 +16,30 @@ export interface FeedFilter {
 }
 
 /** `after` alone pages forwards (oldest first); anything else newest first. */
-export const isAscending = (filter: FeedFilter) => filter.after !== undefined && filter.before === undefined;
+export const isAscending = (filter: Omit<FeedFilter, 'limit'>) =>
+  filter.after !== undefined && filter.before === undefined;
 
-const messages = (db: Kysely<Database>, viewerId: number | null) =>
+/** A feed page's values: the tag and author already normalised, `rows` one more than the page's size. */
+export type FeedValues = Omit<FeedFilter, 'limit'> & { viewerId: number; rows: number };
+
+const messages = (db: Kysely<Database>, viewerId: number) =>
   db
     .selectFrom('messages as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .select((eb) => messageJson(eb, { likedByMe: likedBy(eb, viewerId) }).as('message'));
 
 /**
- * The feed's statement for a filter (tag and author already normalised): `limit` + 1 messages in keyset
- * order. A tag's feed is driven by the (tag_id, message_id) index: the keyset and the order are on
- * mt.message_id, so a page reads its rows and no more. (As `m.id in (…)`, PostgreSQL merge-joined the whole
- * of message_tags from the top: 29 ms for a page 50k messages deep, against 0.05 ms.) The plan relies on
- * statistics: without them the planner sorts the whole tag instead (db/statistics.ts).
+ * The feed's statement: `rows` messages in keyset order. A tag's feed is driven by the (tag_id, message_id)
+ * index: the keyset and the order are on mt.message_id, so a page reads its rows and no more. (As
+ * `m.id in (…)`, PostgreSQL merge-joined the whole of message_tags from the top: 29 ms for a page 50k
+ * messages deep, against 0.05 ms.) The plan relies on statistics: without them the planner sorts the whole
+ * tag instead (db/statistics.ts).
  */
-export function feedPageQuery(db: Kysely<Database>, viewerId: number | null, filter: FeedFilter) {
-  const { tag, author, before, after } = filter;
+export function feedPageQuery(db: Kysely<Database>, values: FeedValues) {
+  const { tag, author, before, after } = values;
   // The one column named by string: which one depends on the filter (the tag's join exists only then).
   const key = sql.ref<string>(tag === undefined ? 'm.id' : 'mt.message_id');
-  return messages(db, viewerId)
+  return messages(db, values.viewerId)
     .$if(tag !== undefined, (q) =>
       q
         .innerJoin('message_tags as mt', 'mt.message_id', 'm.id')
@@ -49,14 +54,16 @@ export function feedPageQuery(db: Kysely<Database>, viewerId: number | null, fil
     )
     .$if(before !== undefined, (q) => q.where(key, '<', before!))
     .$if(after !== undefined, (q) => q.where(key, '>', after!))
-    .orderBy(key, isAscending(filter) ? 'asc' : 'desc')
-    .limit(filter.limit + 1);
+    .orderBy(key, isAscending(values) ? 'asc' : 'desc')
+    .limit(values.rows);
 }
 
-export const readFeedPage = async (em: EntityManager, viewerId: number | null, filter: FeedFilter) =>
-  (await feedPageQuery(sqlOf(em), viewerId, filter).execute()).map((row) => row.message);
+export const feedPageStatement = prepared((values: FeedValues) => feedPageQuery(compiler, values));
 
-export const readMessage = async (em: EntityManager, viewerId: number | null, id: string) =>
+export const readFeedPage = async (em: EntityManager, values: FeedValues) =>
+  (await sqlOf(em).executeQuery(feedPageStatement(values))).rows.map((row) => row.message);
+
+export const readMessage = async (em: EntityManager, viewerId: number, id: string) =>
   (await messages(sqlOf(em), viewerId).where('m.id', '=', id).executeTakeFirst())?.message;
 
 /**
@@ -69,7 +76,10 @@ export const readMessage = async (em: EntityManager, viewerId: number | null, id
  * It writes nothing unless every tag already exists: a post with a new tag creates it (insertTagsQuery)
  * and runs again. Most posts use known tags, and skip that round trip. `tags` are in order, distinct.
  */
-export function postQuery(db: Kysely<Database>, authorId: number, content: string, tags: readonly string[]) {
+export function postQuery(
+  db: Kysely<Database>,
+  { authorId, content, tags }: { authorId: number; content: string; tags: readonly string[] },
+) {
   return db
     .with('author', (db) =>
       db.selectFrom('users').select(['id', 'username', 'bot']).where('id', '=', authorId),
@@ -89,7 +99,13 @@ export function postQuery(db: Kysely<Database>, authorId: number, content: strin
               // Cast: a bare parameter in a select list would be text, not the content's varchar.
               sql<string>`${content}::text`.as('content'),
             ])
-            .where((eb) => eb(eb.selectFrom('known').select(eb.fn.countAll().as('n')), '=', tags.length)),
+            .where((eb) =>
+              eb(
+                eb.selectFrom('known').select(eb.fn.countAll().as('n')),
+                '=',
+                sql<number>`cardinality(${tags}::text[])`,
+              ),
+            ),
         )
         .returning(['id', 'content', 'like_count', 'created_at']),
     )
@@ -118,9 +134,11 @@ export function postQuery(db: Kysely<Database>, authorId: number, content: strin
     .select(['created.message', 'event.id as event_id']);
 }
 
+export const postStatement = prepared(postQuery.bind(null, compiler));
+
 /** The post, or nothing when a tag is new or the author is gone. */
-export const writePost = (em: EntityManager, authorId: number, content: string, tags: readonly string[]) =>
-  postQuery(sqlOf(em), authorId, content, tags).executeTakeFirst();
+export const writePost = async (em: EntityManager, values: Parameters<typeof postStatement>[0]) =>
+  (await sqlOf(em).executeQuery(postStatement(values))).rows[0];
 
 /** A message's author and reference, its row locked for the rest of the transaction. */
 export const lockMessage = (em: EntityManager, id: string) =>

@@ -1,18 +1,21 @@
 // Tags: shared rows, created by the first post that names them, counted for the trending list.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Kysely, sql } from 'kysely';
-import { type Database, sqlOf } from '../kysely.ts';
+import { sql } from 'kysely';
+import { compiler, sqlOf } from '../kysely.ts';
+import { prepared } from '../prepared.ts';
 
 /** Creates those of `names` that do not exist yet; concurrent posts creating the same tag both succeed. */
-export const insertTagsQuery = (db: Kysely<Database>, names: readonly string[]) =>
-  db
+export const insertTagsStatement = prepared(({ names }: { names: readonly string[] }) =>
+  compiler
     .insertInto('tags')
     .columns(['name'])
-    .expression(db.selectNoFrom(sql<string>`unnest(${names}::text[])`.as('name')))
-    .onConflict((oc) => oc.column('name').doNothing());
+    .expression(compiler.selectNoFrom(sql<string>`unnest(${names}::text[])`.as('name')))
+    .onConflict((oc) => oc.column('name').doNothing()),
+);
 
-export const insertTags = (em: EntityManager, names: readonly string[]) =>
-  insertTagsQuery(sqlOf(em), names).execute();
+export const insertTags = async (em: EntityManager, names: readonly string[]) => {
+  await sqlOf(em).executeQuery(insertTagsStatement({ names }));
+};
 
 /** The most used tags of the messages posted within `window` (a PostgreSQL interval, e.g. '24 hours'). */
 export async function trendingTags(em: EntityManager, window: string, limit: number) {
