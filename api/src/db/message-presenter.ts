@@ -2,9 +2,10 @@
 // a message carries. It is SQL, json built by the statement that reads or writes the row: a post writes its
 // message and its `message.created` event in one statement, whose payload is also the response, and every
 // other read answers in that same form. Statements name the message `m` and its author `u`.
-import type { LiveEventDataMap, Message } from '@flock/shared';
+import type { Message, MessageLikedData, MessageRef } from '@flock/shared';
 import { type Expression, type ExpressionBuilder, type RawBuilder, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
+import type { Static } from 'typebox';
 import type { Database } from './kysely.ts';
 
 type MessageScope = ExpressionBuilder<
@@ -61,11 +62,11 @@ export const messageJson = (
   });
 
 /** What a `message.deleted` event carries. */
-export const messageRefJson = (eb: MessageScope): RawBuilder<LiveEventDataMap['message.deleted']> =>
+export const messageRefJson = (eb: MessageScope): RawBuilder<Static<typeof MessageRef>> =>
   jsonBuildObject({ id: idText(eb), author: author(eb), tags: tagNames(eb) });
 
 /** What a `message.liked` event carries: the reference and the new count. */
-export const messageLikedJson = (eb: MessageScope): RawBuilder<LiveEventDataMap['message.liked']> =>
+export const messageLikedJson = (eb: MessageScope): RawBuilder<Static<typeof MessageLikedData>> =>
   jsonBuildObject({
     id: idText(eb),
     author: author(eb),
