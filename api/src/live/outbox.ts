@@ -19,6 +19,7 @@ export const eventType = (type: EventType) => sql<EventType>`${sql.lit(type)}`;
 
 /** Rows of (type, payload), in the order the events are to take their ids. */
 export type EventSource = AliasableExpression<{ type: EventType; payload: unknown }>;
+type EventRow = EventSource extends AliasableExpression<infer Row> ? Row : never;
 
 /**
  * The insert of the events `source` selects, returning their ids. A statement that writes a change and its
@@ -41,11 +42,12 @@ export const insertEvents = (db: QueryCreator<Database>, source: EventSource) =>
     .returning(sql<string>`id::text`.as('id'));
 
 /** Events given as values, in order: (type, payload) from unnest, with ordinality. */
-const valuesOf = (events: readonly NewEvent[]): EventSource =>
-  sql<{
-    type: EventType;
-    payload: unknown;
-  }>`(select type, payload from unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => JSON.stringify(e.payload))}::jsonb[]) with ordinality as v(type, payload, n) order by n)`;
+const valuesOf = (events: readonly NewEvent[]): EventSource => {
+  const types = events.map((event) => event.type);
+  const payloads = events.map((event) => JSON.stringify(event.payload));
+  return sql<EventRow>`(select type, payload from unnest(${types}::text[], ${payloads}::jsonb[])
+    with ordinality as v(type, payload, n) order by n)`;
+};
 
 /** Appends events, in order, in the EntityManager's transaction; their ids, in the same order. */
 export async function appendEvents(em: EntityManager, events: readonly NewEvent[]): Promise<string[]> {

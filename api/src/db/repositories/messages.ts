@@ -73,7 +73,7 @@ export const readMessage = async (em: EntityManager, viewerId: number, id: strin
  * finding 8). The event's payload is the presenter's json for the new row, and is also the response. The
  * event is formed from the message's RETURNING row (see live/outbox.ts for why the order matters).
  *
- * It writes nothing unless every tag already exists: a post with a new tag creates it (insertTagsQuery)
+ * It writes nothing unless every tag already exists: a post with a new tag creates it (insertTagsStatement)
  * and runs again. Most posts use known tags, and skip that round trip. `tags` are in order, distinct.
  */
 export function postQuery(
@@ -94,11 +94,7 @@ export function postQuery(
         .expression((eb) =>
           eb
             .selectFrom('author')
-            .select([
-              'author.id',
-              // Cast: a bare parameter in a select list would be text, not the content's varchar.
-              sql<string>`${content}::text`.as('content'),
-            ])
+            .select(['author.id', eb.val(content).as('content')])
             .where((eb) =>
               eb(
                 eb.selectFrom('known').select(eb.fn.countAll().as('n')),
