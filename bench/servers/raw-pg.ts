@@ -2,6 +2,7 @@
 // (the post's statement imported from it),
 // through raw `pg` in a bare Fastify handler (no plugins, no schemas, no ORM, no token check: the user id
 // comes in `x-user-id`). DATABASE_URL is the database; DB_POOL_MAX as Flock's (10).
+import { messageTags } from '@flock/shared';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { CommitNotifier } from '../../api/src/live/commit-notifier.ts';
@@ -91,12 +92,7 @@ const notify = (eventId: string) => notifier.notify({ id: eventId, at: Date.now(
 
 app.post('/api/messages', async (request, reply) => {
   const body = request.body as { content: string; tags?: string[] };
-  const tags = [
-    ...new Set([
-      ...(body.content.match(/#([a-z0-9_]{1,50})/gi) ?? []).map((t) => t.slice(1).toLowerCase()),
-      ...(body.tags ?? []),
-    ]),
-  ].slice(0, 10);
+  const tags = messageTags(body.content, body.tags).slice(0, 10);
   const userId = userOf(request.headers);
   const tagList = JSON.stringify(tags);
   // As the API: the write first, and the tags only when one is new.
