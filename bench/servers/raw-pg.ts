@@ -2,6 +2,7 @@
 // the same SQL and parameters the API runs), through raw `pg` in a bare Fastify handler (no plugins, no
 // schemas, no ORM, no token check: the user id comes in `x-user-id`). DATABASE_URL is the database;
 // DB_POOL_MAX as Flock's (10).
+
 import { CommitNotifier } from '@flock/api/commit-notifier';
 import {
   feedPageStatement,
@@ -10,6 +11,7 @@ import {
   likeStatement,
   postStatement,
 } from '@flock/api/statements';
+import { messageTags } from '@flock/shared';
 import Fastify from 'fastify';
 import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
@@ -46,12 +48,7 @@ const notify = (eventId: string) => notifier.notify({ id: eventId, at: Date.now(
 
 app.post('/api/messages', async (request, reply) => {
   const body = request.body as { content: string; tags?: string[] };
-  const tags = [
-    ...new Set([
-      ...(body.content.match(/#([a-z0-9_]{1,50})/gi) ?? []).map((t) => t.slice(1).toLowerCase()),
-      ...(body.tags ?? []),
-    ]),
-  ].slice(0, 10);
+  const tags = messageTags(body.content, body.tags).slice(0, 10);
   const userId = userOf(request.headers);
   // As the API: the write first, and the tags only when one is new.
   const write = () => run(postStatement({ authorId: userId, content: body.content, tags }));

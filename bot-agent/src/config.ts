@@ -1,6 +1,7 @@
 // The agent's configuration: each setting is a command-line flag or an environment variable (what the
 // operator sets on bot pods); a flag wins. Every bad value is reported, one line each, before exiting.
 import { hostname } from 'node:os';
+import { isTag, normaliseTag, TAG_PATTERN } from '@flock/shared';
 import { Command, CommanderError } from 'commander';
 
 export interface Config {
@@ -65,18 +66,18 @@ const httpUrl: Parse<string> = (raw) => {
   return { error: 'must be an http:// or https:// URL' };
 };
 
-const TAG = /^[a-z0-9_]{1,50}$/;
 const tagList: Parse<string[]> = (raw) => {
   const tags = [
     ...new Set(
       raw
         .split(',')
-        .map((tag) => tag.trim().replace(/^#/, '').toLowerCase())
+        .map((tag) => normaliseTag(tag.trim()))
         .filter(Boolean),
     ),
   ];
-  const bad = tags.filter((tag) => !TAG.test(tag));
-  if (bad.length > 0) return { error: `has invalid tags (${bad.join(', ')}): each must match ${TAG.source}` };
+  const bad = tags.filter((tag) => !isTag(tag));
+  if (bad.length > 0)
+    return { error: `has invalid tags (${bad.join(', ')}): each must match ${TAG_PATTERN}` };
   if (tags.length > 100) return { error: 'must have at most 100 tags' };
   return { value: tags };
 };

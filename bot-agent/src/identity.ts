@@ -2,9 +2,9 @@
 // and the password secret, so a restarted process finds its accounts again (and logs in) instead of
 // making new ones.
 import { createHash, createHmac } from 'node:crypto';
+import { toNameCharacters, USERNAME_MAX_LENGTH } from '@flock/shared';
 
 export const BOT_EMAIL_DOMAIN = 'bots.flock.invalid';
-const MAX_USERNAME = 30;
 // Used when BOT_PASSWORD_SECRET is unset: passwords are then stable but guessable by anyone who reads
 // this file, which is fine for a laptop and not for a shared deployment (see the README).
 const DEFAULT_SECRET = 'flock-bot-agent/default-password-secret';
@@ -19,9 +19,9 @@ export interface BotIdentity {
 const hash = (value: string, length: number) =>
   createHash('sha256').update(value).digest('hex').slice(0, length);
 
-/** Lower case, `_` for anything outside [a-z0-9_] (swarm names are DNS labels: `-` becomes `_`). */
+/** Lower case, `_` for what a username cannot hold (swarm names are DNS labels: `-` becomes `_`). */
 export function usernamePart(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return toNameCharacters(value);
 }
 
 /**
@@ -32,7 +32,7 @@ export function usernamePart(value: string): string {
 export function botUsername(swarm: string, pod: string, index: number): string {
   const suffix = `_${hash(pod, 6)}_${index}`;
   let prefix = usernamePart(swarm) || 'bot';
-  const room = MAX_USERNAME - suffix.length;
+  const room = USERNAME_MAX_LENGTH - suffix.length;
   if (prefix.length > room) prefix = `${prefix.slice(0, room - 5)}_${hash(swarm, 4)}`;
   return `${prefix}${suffix}`;
 }

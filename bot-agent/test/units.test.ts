@@ -1,4 +1,5 @@
 // The small pieces: names, passwords, the PRNG, backoff and Retry-After, the sign-in gate, the log throttle.
+import { USERNAME_PATTERN } from '@flock/shared';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter } from '../src/backoff.ts';
 import { botIdentity, botPassword, botUsername } from '../src/identity.ts';
@@ -7,7 +8,7 @@ import { createRandom } from '../src/random.ts';
 import { createSemaphore } from '../src/semaphore.ts';
 import { composeMessage } from '../src/words.ts';
 
-const USERNAME = /^[a-z0-9_]{3,30}$/;
+const USERNAME = new RegExp(USERNAME_PATTERN);
 
 describe('identity', () => {
   it('derives valid, stable usernames from swarm, pod and index', () => {

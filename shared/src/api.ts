@@ -1,29 +1,22 @@
 // The API's request and response shapes: one definition, used by the API to validate and document
 // its routes and by the web app and the bots as types.
 import { type Static, Type } from 'typebox';
+import {
+  TAG_INPUT_PATTERN,
+  USERNAME_INPUT_PATTERN,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+} from './names.ts';
 
-export const USERNAME_PATTERN = '^[a-z0-9_]{3,30}$';
-export const TAG_PATTERN = '^[a-z0-9_]{1,50}$';
 export const MAX_CONTENT_LENGTH = 500;
 export const MAX_TAGS = 10;
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 /** Message ids are bigint identities; 18 digits keep every accepted id inside PostgreSQL's bigint. */
-export const ID_PATTERN = '^(0|[1-9][0-9]{0,17})$';
+const ID_PATTERN = '^(0|[1-9][0-9]{0,17})$';
 
-export const Username = Type.String({
-  pattern: USERNAME_PATTERN,
-  description: 'Lower-case letters, digits and underscores, 3 to 30 characters',
-});
 export const MessageId = Type.String({ pattern: ID_PATTERN, description: 'A message id (decimal string)' });
 
 // ---- users and auth ----
-
-export const PublicUser = Type.Object({
-  username: Type.String(),
-  bot: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
-export type PublicUser = Static<typeof PublicUser>;
 
 export const Profile = Type.Object({
   username: Type.String(),
@@ -47,8 +40,8 @@ export type Me = Static<typeof Me>;
 export const RegisterBody = Type.Object(
   {
     username: Type.String({
-      pattern: '^[A-Za-z0-9_]{3,30}$',
-      description: 'Letters, digits and underscores, 3 to 30 characters; stored in lower case',
+      pattern: USERNAME_INPUT_PATTERN,
+      description: `Letters, digits and underscores, ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} characters; stored in lower case`,
     }),
     email: Type.String({ format: 'email', maxLength: 254 }),
     password: Type.String({ minLength: 8, maxLength: 256 }),
@@ -78,7 +71,7 @@ export type AuthResponse = Static<typeof AuthResponse>;
 
 // ---- messages ----
 
-export const Author = Type.Object({ username: Type.String(), bot: Type.Boolean() });
+const Author = Type.Object({ username: Type.String(), bot: Type.Boolean() });
 
 export const Message = Type.Object({
   id: Type.String(),
@@ -100,7 +93,7 @@ export const PostMessageBody = Type.Object(
         'At least one visible character (not only spaces, zero-width or control characters); no control characters but tab and line breaks',
     }),
     tags: Type.Optional(
-      Type.Array(Type.String({ pattern: '^#?[A-Za-z0-9_]{1,50}$' }), {
+      Type.Array(Type.String({ pattern: TAG_INPUT_PATTERN }), {
         maxItems: MAX_TAGS,
         description: 'Extra tags, merged with the #hashtags in the content',
       }),
@@ -112,8 +105,8 @@ export type PostMessageBody = Static<typeof PostMessageBody>;
 
 export const FeedQuery = Type.Object(
   {
-    tag: Type.Optional(Type.String({ pattern: '^#?[A-Za-z0-9_]{1,50}$' })),
-    author: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{3,30}$' })),
+    tag: Type.Optional(Type.String({ pattern: TAG_INPUT_PATTERN })),
+    author: Type.Optional(Type.String({ pattern: USERNAME_INPUT_PATTERN })),
     before: Type.Optional(MessageId),
     after: Type.Optional(MessageId),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })),

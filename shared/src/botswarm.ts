@@ -8,6 +8,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { TAG_MAX_LENGTH, TAG_PATTERN } from './names.ts';
 
 export const BOTSWARM_GROUP = 'flock.dev';
 export const BOTSWARM_VERSION = 'v1alpha1';
@@ -16,8 +17,8 @@ export const BOTSWARM_KIND = 'BotSwarm';
 export const BOTSWARM_PLURAL = 'botswarms';
 export const BOTSWARM_SINGULAR = 'botswarm';
 export const BOTSWARM_SHORT_NAMES = ['swarm'];
-export const DEFAULT_BOT_IMAGE = 'ghcr.io/flock/bot-agent:0.1.0';
-export const DEFAULT_METRICS_PORT = 9464;
+const DEFAULT_BOT_IMAGE = 'ghcr.io/flock/bot-agent:0.1.0';
+const DEFAULT_METRICS_PORT = 9464;
 
 /** The condition types the operator maintains on every BotSwarm. */
 export const ConditionTypes = {
@@ -26,10 +27,8 @@ export const ConditionTypes = {
   Degraded: 'Degraded',
   MonitoringReady: 'MonitoringReady',
 } as const;
-export type ConditionType = (typeof ConditionTypes)[keyof typeof ConditionTypes];
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-const TAG = '^[a-z0-9_]{1,50}$';
 const URL_PATTERN = '^https?://[^\\s/?#]+(/[^\\s]*)?$';
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 
@@ -42,7 +41,7 @@ const Opaque = (description: string) =>
 const StringMap = (description: string) =>
   Type.Record(Type.String(), Type.String({ maxLength: 1024 }), { description });
 
-export const EnvVarSchema = Type.Object(
+const EnvVarSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 256, description: 'Variable name.' }),
     value: Type.Optional(Type.String({ maxLength: 32768 })),
@@ -53,7 +52,7 @@ export const EnvVarSchema = Type.Object(
   },
 );
 
-export const BotSwarmTemplateSchema = Type.Object(
+const BotSwarmTemplateSchema = Type.Object(
   {
     labels: Type.Optional(StringMap('Extra labels on the bot pods (the selector labels always win).')),
     annotations: Type.Optional(StringMap('Extra annotations on the bot pods.')),
@@ -82,7 +81,7 @@ export const BotSwarmTemplateSchema = Type.Object(
   { description: 'What goes into the bot pods besides the bot contract.' },
 );
 
-export const BotSwarmBehaviorSchema = Type.Object(
+const BotSwarmBehaviorSchema = Type.Object(
   {
     postsPerHour: Type.Optional(
       Type.Integer({
@@ -101,7 +100,7 @@ export const BotSwarmBehaviorSchema = Type.Object(
       }),
     ),
     tagPool: Type.Optional(
-      Type.Array(Type.String({ pattern: TAG, maxLength: 50 }), {
+      Type.Array(Type.String({ pattern: TAG_PATTERN, maxLength: TAG_MAX_LENGTH }), {
         maxItems: 100,
         default: ['flock', 'bots'],
         'x-kubernetes-list-type': 'set',
@@ -123,10 +122,7 @@ export const BotSwarmBehaviorSchema = Type.Object(
   { default: {}, description: 'What each bot does.' },
 );
 
-export const MetricsModes = ['ServiceMonitor', 'PodMonitor', 'None'] as const;
-export type MetricsMode = (typeof MetricsModes)[number];
-
-export const BotSwarmMetricsSchema = Type.Object(
+const BotSwarmMetricsSchema = Type.Object(
   {
     mode: Type.Optional(
       Type.Union([Type.Literal('ServiceMonitor'), Type.Literal('PodMonitor'), Type.Literal('None')], {
@@ -238,7 +234,7 @@ export const BotSwarmSpecSchema = Type.Object(
   },
 );
 
-export const ConditionSchema = Type.Object(
+const ConditionSchema = Type.Object(
   {
     type: Type.String({
       maxLength: 316,
@@ -294,7 +290,7 @@ export const BotSwarmStatusSchema = Type.Object(
   { description: 'BotSwarmStatus is what the operator last observed.' },
 );
 
-export const ObjectMetaSchema = Type.Object(
+const ObjectMetaSchema = Type.Object(
   {
     name: Type.Optional(Type.String()),
     namespace: Type.Optional(Type.String()),
@@ -309,7 +305,7 @@ export const ObjectMetaSchema = Type.Object(
   { additionalProperties: true },
 );
 
-export const BotSwarmSchema = Type.Object({
+const BotSwarmSchema = Type.Object({
   apiVersion: Type.Literal(BOTSWARM_API_VERSION),
   kind: Type.Literal(BOTSWARM_KIND),
   metadata: ObjectMetaSchema,
@@ -318,10 +314,10 @@ export const BotSwarmSchema = Type.Object({
 });
 
 export type EnvVar = Static<typeof EnvVarSchema>;
-export type BotSwarmTemplate = Static<typeof BotSwarmTemplateSchema>;
-export type BotSwarmBehavior = Static<typeof BotSwarmBehaviorSchema>;
-export type BotSwarmMetrics = Static<typeof BotSwarmMetricsSchema>;
-export type BotSwarmSpec = Static<typeof BotSwarmSpecSchema>;
+type BotSwarmTemplate = Static<typeof BotSwarmTemplateSchema>;
+type BotSwarmBehavior = Static<typeof BotSwarmBehaviorSchema>;
+type BotSwarmMetrics = Static<typeof BotSwarmMetricsSchema>;
+type BotSwarmSpec = Static<typeof BotSwarmSpecSchema>;
 export type BotSwarmStatus = Static<typeof BotSwarmStatusSchema>;
 export type Condition = Static<typeof ConditionSchema>;
 export type BotSwarm = Static<typeof BotSwarmSchema>;

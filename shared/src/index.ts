@@ -1,2 +1,3 @@
 export * from './api.ts';
 export * from './live.ts';
+export * from './names.ts';

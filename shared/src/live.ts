@@ -5,12 +5,13 @@
 // The server answers with LIVE_PROTOCOL (it never echoes the token) or refuses the upgrade with 401.
 import { type Static, Type } from 'typebox';
 import { Message } from './api.ts';
+import { TAG_BODY, USERNAME_BODY } from './names.ts';
 
 export const LIVE_PROTOCOL = 'flock.v1';
 export const LIVE_AUTH_PROTOCOL_PREFIX = 'flock.auth.';
 
 /** `public`, `tag:<name>` or `user:<username>`. */
-export const StreamName = Type.String({ pattern: '^(public|tag:[a-z0-9_]{1,50}|user:[a-z0-9_]{3,30})$' });
+export const StreamName = Type.String({ pattern: `^(public|tag:${TAG_BODY}|user:${USERNAME_BODY})$` });
 export type StreamName = Static<typeof StreamName>;
 /** Event ids are decimal strings of a bigint, increasing in the order events are delivered. */
 export const EventId = Type.String({ pattern: '^(0|[1-9][0-9]{0,17})$' });

@@ -1,27 +1,22 @@
 // Text helpers with no DOM: message content split into text and #tags, relative times, counts.
+import { findHashtags } from '@flock/shared/names';
 
 export type Segment = { kind: 'text'; text: string } | { kind: 'tag'; text: string; tag: string };
-
-// The API's own rule (api/src/domain/tags.ts): a # at a word boundary, then 1–50 word characters.
-const HASHTAG = /(?<![\p{L}\p{N}_#&])#([A-Za-z0-9_]{1,50})(?![A-Za-z0-9_])/gu;
 
 /** The content as text and tag segments; the caller renders each as text, never as HTML. */
 export function segments(content: string): Segment[] {
   const parts: Segment[] = [];
   let last = 0;
-  for (const match of content.matchAll(HASHTAG)) {
-    if (match.index > last) parts.push({ kind: 'text', text: content.slice(last, match.index) });
-    parts.push({ kind: 'tag', text: match[0], tag: match[1]!.toLowerCase() });
-    last = match.index + match[0].length;
+  for (const { index, text, tag } of findHashtags(content)) {
+    if (index > last) parts.push({ kind: 'text', text: content.slice(last, index) });
+    parts.push({ kind: 'tag', text, tag });
+    last = index + text.length;
   }
   if (last < content.length) parts.push({ kind: 'text', text: content.slice(last) });
   return parts;
 }
 
-/** The distinct hashtags of a text, lower case, in order of appearance. */
-export function hashtags(content: string): string[] {
-  return [...new Set([...content.matchAll(HASHTAG)].map((match) => match[1]!.toLowerCase()))];
-}
+export { hashtags } from '@flock/shared/names';
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

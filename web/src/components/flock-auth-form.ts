@@ -1,5 +1,6 @@
 // Sign in and sign up: one form with two modes. On success it dispatches SignedInEvent; the app keeps
 // the session. The API's field errors are shown next to their fields.
+import { ANY_CASE_USERNAME_BODY, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '@flock/shared/names';
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
 import { ApiError } from '../api.ts';
@@ -108,8 +109,8 @@ export class FlockAuthForm extends LitElement {
               ? html`
                   ${this.#field('username', 'Username', {
                     autocomplete: 'username',
-                    pattern: '[A-Za-z0-9_]{3,30}',
-                    hint: '3 to 30 letters, digits or underscores',
+                    pattern: ANY_CASE_USERNAME_BODY,
+                    hint: `${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits or underscores`,
                   })}
                   ${this.#field('email', 'Email', { type: 'email', autocomplete: 'email' })}
                   ${this.#field('password', 'Password', {

@@ -2,14 +2,13 @@
 // added by hand. Posting dispatches PostedEvent with the API's answer.
 
 import { MAX_CONTENT_LENGTH, MAX_TAGS, type Message } from '@flock/shared/api';
+import { isTagInput, normaliseTag, TAG_MAX_LENGTH, TAG_MIN_LENGTH } from '@flock/shared/names';
 import { ContextConsumer } from '@lit/context';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { hashtags } from '../format.ts';
 import { apiContext } from '../session.ts';
 import { base, controls } from '../styles/shared.ts';
-
-const TAG = /^#?([A-Za-z0-9_]{1,50})$/;
 
 /** A message was posted. */
 export class PostedEvent extends Event {
@@ -241,12 +240,11 @@ export class FlockCompose extends LitElement {
   #addTag(raw: string) {
     const value = raw.trim();
     if (!value) return;
-    const match = TAG.exec(value);
-    if (!match) {
-      this._tagError = 'A tag is 1 to 50 letters, digits or underscores.';
+    if (!isTagInput(value)) {
+      this._tagError = `A tag is ${TAG_MIN_LENGTH} to ${TAG_MAX_LENGTH} letters, digits or underscores.`;
       return;
     }
-    const tag = match[1]!.toLowerCase();
+    const tag = normaliseTag(value);
     if (!this._extraTags.includes(tag)) this._extraTags = [...this._extraTags, tag];
     this._tagDraft = '';
     this._tagError = undefined;

@@ -1,5 +1,11 @@
 // Client-side routes. Links are ordinary <a href> (so they work with the keyboard, open in new tabs and
 // are read as links); a plain left click on a same-origin link is handled here without a page load.
+import {
+  ANY_CASE_TAG_BODY,
+  ANY_CASE_USERNAME_BODY,
+  normaliseTag,
+  normaliseUsername,
+} from '@flock/shared/names';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export type Route =
@@ -15,10 +21,10 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { name: 'feed' };
   if (path === '/login') return { name: 'login' };
   if (path === '/signup') return { name: 'signup' };
-  const tag = /^\/tags\/([A-Za-z0-9_]{1,50})$/.exec(path);
-  if (tag) return { name: 'tag', tag: tag[1]!.toLowerCase() };
-  const user = /^\/users\/([A-Za-z0-9_]{3,30})$/.exec(path);
-  if (user) return { name: 'user', username: user[1]!.toLowerCase() };
+  const tag = new RegExp(`^/tags/(${ANY_CASE_TAG_BODY})$`).exec(path);
+  if (tag) return { name: 'tag', tag: normaliseTag(tag[1]!) };
+  const user = new RegExp(`^/users/(${ANY_CASE_USERNAME_BODY})$`).exec(path);
+  if (user) return { name: 'user', username: normaliseUsername(user[1]!) };
   return { name: 'not-found' };
 }
 

@@ -1,4 +1,4 @@
-import { DeleteAccountBody, Me, Profile } from '@flock/shared';
+import { DeleteAccountBody, Me, Profile, USERNAME_INPUT_PATTERN } from '@flock/shared';
 import { Type } from 'typebox';
 import { deleteAccount } from '../../services/account-deletion.ts';
 import { findMe, findProfile, toMe } from '../../services/users.ts';
@@ -56,7 +56,7 @@ const userRoutes: RoutePlugin<{ rateLimitMax: number }> = async (app, options) =
       schema: {
         tags: ['users'],
         summary: 'A public profile with message and like counts',
-        params: Type.Object({ username: Type.String({ pattern: '^[A-Za-z0-9_]{3,30}$' }) }),
+        params: Type.Object({ username: Type.String({ pattern: USERNAME_INPUT_PATTERN }) }),
         response: { 200: Profile, ...errorResponses(400, 404) },
       },
     },
