@@ -5,12 +5,12 @@
 import type { Message, MessagePage } from '@flock/shared/api';
 import type { StreamName } from '@flock/shared/live';
 import { ContextConsumer } from '@lit/context';
-import { TaskStatus } from '@lit/task';
+import { type Task, TaskStatus } from '@lit/task';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ApiError } from '../api.ts';
 import { apiContext } from '../context.ts';
 import { apiTask } from './api-task.ts';
-import { type FeedFilter, FeedState } from './feed-state.ts';
+import { type FeedFilter, FeedState, streamOf } from './feed-state.ts';
 import { LiveSubscriptionController } from './live-subscription.ts';
 
 const PAGE_SIZE = 20;
@@ -21,18 +21,17 @@ type FeedLoad =
   | { kind: 'older'; filter: FeedFilter; before: string }
   | { kind: 'refresh'; filter: FeedFilter };
 
+interface LoadedPage {
+  load: FeedLoad;
+  page: MessagePage;
+}
+
 export interface FeedControllerOptions {
   /** The feed to show; read on every update, and the feed starts over when it changes. */
   filter: () => FeedFilter;
   /** Whether the reader sees the top of the list (see FeedState). */
   readerAtTop: () => boolean;
 }
-
-export const streamOf = (filter: FeedFilter): StreamName => {
-  if (filter.tag) return `tag:${filter.tag}`;
-  if (filter.author) return `user:${filter.author}`;
-  return 'public';
-};
 
 const describe = (error: unknown, fallback: string) => (error instanceof ApiError ? error.message : fallback);
 
@@ -47,7 +46,7 @@ export class FeedController implements ReactiveController {
   readonly #state: FeedState;
   readonly #api: ContextConsumer<typeof apiContext, ReactiveElement>;
   readonly #live: LiveSubscriptionController;
-  readonly #pages;
+  readonly #pages: Task<readonly [FeedLoad], LoadedPage>;
   #running: FeedLoad | undefined;
   #stream: StreamName | undefined;
 
@@ -61,7 +60,7 @@ export class FeedController implements ReactiveController {
       resync: () => this.#refresh(),
     });
     this.#pages = apiTask(host, {
-      load: async (api, [load]: readonly [FeedLoad], signal) => {
+      load: async (api, [load]: readonly [FeedLoad], signal): Promise<LoadedPage> => {
         if (load.kind === 'first') await this.#live.follow(streamOf(load.filter));
         const before = load.kind === 'older' ? load.before : undefined;
         const page = await api.feed({ ...load.filter, before, limit: PAGE_SIZE }, signal);

@@ -3,7 +3,7 @@
 // arrive before the first page, applied after it; and likes shown at once, settled or rolled back by
 // the API's answer. FeedController drives it; test/unit/feed-state.test.ts proves it.
 import type { LikeState, Message, MessagePage } from '@flock/shared/api';
-import type { EventFrame } from '@flock/shared/live';
+import type { EventFrame, StreamName } from '@flock/shared/live';
 import { newestFirst } from '../format.ts';
 
 /** Which messages a feed shows: all, one tag's, or one author's. */
@@ -38,6 +38,13 @@ export function merge(current: readonly Message[], incoming: readonly Message[])
 export function matches(filter: FeedFilter, message: Pick<Message, 'tags' | 'author'>) {
   if (filter.tag && !message.tags.includes(filter.tag)) return false;
   return !filter.author || message.author.username === filter.author;
+}
+
+/** The live stream that carries a feed's events. */
+export function streamOf(filter: FeedFilter): StreamName {
+  if (filter.tag) return `tag:${filter.tag}`;
+  if (filter.author) return `user:${filter.author}`;
+  return 'public';
 }
 
 export class FeedState {

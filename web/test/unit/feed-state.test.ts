@@ -3,7 +3,7 @@
 import type { Message, MessagePage } from '@flock/shared/api';
 import type { EventFrame } from '@flock/shared/live';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { FeedState, matches, merge } from '../../src/controllers/feed-state.ts';
+import { FeedState, matches, merge, streamOf } from '../../src/controllers/feed-state.ts';
 
 const message = (id: string, change: Partial<Message> = {}): Message => ({
   id,
@@ -69,6 +69,14 @@ describe('matches', () => {
     expect(matches({ tag: 'rust' }, tagged)).toBe(false);
     expect(matches({ author: 'grace' }, tagged)).toBe(true);
     expect(matches({ author: 'ada' }, tagged)).toBe(false);
+  });
+});
+
+describe('streamOf', () => {
+  test('a tag feed follows its tag, an author feed its author, the home feed the public stream', () => {
+    expect(streamOf({ tag: 'lit' })).toBe('tag:lit');
+    expect(streamOf({ author: 'ada' })).toBe('user:ada');
+    expect(streamOf({})).toBe('public');
   });
 });
 
