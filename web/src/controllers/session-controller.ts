@@ -70,6 +70,7 @@ export class SessionController implements ReactiveController {
       .then((user) => {
         if (this.current) this.#set({ ...this.current, user });
       })
+      // Unreachable is not rejected: the session stays, and the next attempt asks again.
       .catch(() => {})
       .finally(() => {
         this.#verifying = false;

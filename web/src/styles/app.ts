@@ -1,4 +1,4 @@
-// <flock-app>'s own styles; those several components share are in shared.ts.
+// <flock-app>'s own styles (the ones several components share are in shared.ts).
 import { css } from 'lit';
 
 export const appStyles = css`

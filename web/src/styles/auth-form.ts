@@ -1,4 +1,4 @@
-// <flock-auth-form>'s own styles; those several components share are in shared.ts.
+// <flock-auth-form>'s own styles (the ones several components share are in shared.ts).
 import { css } from 'lit';
 
 export const authFormStyles = css`

@@ -1,4 +1,4 @@
-// <flock-connection-status>'s own styles; those several components share are in shared.ts.
+// <flock-connection-status>'s own styles (the ones several components share are in shared.ts).
 import { css } from 'lit';
 import { visuallyHidden } from './shared.ts';
 

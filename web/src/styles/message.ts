@@ -1,4 +1,4 @@
-// <flock-message>'s own styles; those several components share are in shared.ts.
+// <flock-message>'s own styles (the ones several components share are in shared.ts).
 import { css } from 'lit';
 
 export const messageStyles = css`
