@@ -1,10 +1,6 @@
-// The signed-in session: kept in localStorage (so a reload keeps it) and shared with every component
-// through @lit/context. Components read it; they change it by dispatching events the app handles.
-
-import type { AuthResponse, Me } from '@flock/shared/api';
-import { createContext } from '@lit/context';
-import type { ApiClient } from './api.ts';
-import type { LiveController } from './controllers/live-controller.ts';
+// The signed-in session as it is kept in localStorage, so that a reload and other tabs share it.
+// SessionController (controllers/session-controller.ts) owns the session while the app runs.
+import type { Me } from '@flock/shared/api';
 
 export interface Session {
   token: string;
@@ -30,38 +26,5 @@ export function saveSession(session: Session | undefined, storage: Storage = loc
   else storage.removeItem(STORAGE_KEY);
 }
 
+/** Whether a `storage` event's key may have changed the session (null: the storage was cleared). */
 export const isSessionKey = (key: string | null) => key === STORAGE_KEY || key === null;
-
-/** The session, or undefined when signed out. */
-export const sessionContext = createContext<Session | undefined>(Symbol('flock-session'));
-/** The API client (one per app). */
-export const apiContext = createContext<ApiClient>(Symbol('flock-api'));
-/** The live feed connection (one per app). */
-export const liveContext = createContext<LiveController>(Symbol('flock-live'));
-
-// ---- events components dispatch to change the session ----
-
-/** A form signed the user in (or up). */
-export class SignedInEvent extends Event {
-  static readonly eventName = 'flock-signed-in';
-  readonly auth: AuthResponse;
-  constructor(auth: AuthResponse) {
-    super(SignedInEvent.eventName, { bubbles: true, composed: true });
-    this.auth = auth;
-  }
-}
-
-/** The user asked to sign out. */
-export class SignOutEvent extends Event {
-  static readonly eventName = 'flock-sign-out';
-  constructor() {
-    super(SignOutEvent.eventName, { bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface HTMLElementEventMap {
-    'flock-signed-in': SignedInEvent;
-    'flock-sign-out': SignOutEvent;
-  }
-}

@@ -1,23 +1,10 @@
 // Two people, two browser contexts, one live feed: posts and likes arrive without reloading; a reader
 // scrolled down gets a banner instead of a jump; #tags and authors filter the feed.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  desktop,
-  type Flock,
-  launchBrowser,
-  postMessage,
-  register,
-  screenshot,
-  signedIn,
-  startFlock,
-  type User,
-  type Watched,
-  waitLive,
-} from './helpers/flock.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
+import { desktop, screenshot, systemUnderTest, type User, type Watched, waitLive } from './helpers/flock.ts';
 
-let flock: Flock;
-let browser: Browser;
+const system = systemUnderTest();
 let one: User;
 let two: User;
 let contexts: BrowserContext[];
@@ -38,22 +25,16 @@ function countLoads(page: Page) {
 }
 
 beforeAll(async () => {
-  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
-  [one, two] = await Promise.all([register(flock), register(flock)]);
+  [one, two] = await Promise.all([system.register(), system.register()]);
   // Enough older messages for the second reader to scroll.
-  for (let i = 1; i <= 25; i++) await postMessage(flock, one, `Older message number ${i} #filler`);
+  for (let i = 1; i <= 25; i++) await system.postMessage(one, `Older message number ${i} #filler`);
   contexts = await Promise.all([
-    browser.newContext({ viewport: desktop }),
-    browser.newContext({ viewport: desktop }),
+    system.browser.newContext({ viewport: desktop }),
+    system.browser.newContext({ viewport: desktop }),
   ]);
-  first = await signedIn(flock, contexts[0]!, one);
-  second = await signedIn(flock, contexts[1]!, two);
+  first = await system.signedIn(contexts[0]!, one);
+  second = await system.signedIn(contexts[1]!, two);
   await Promise.all([waitLive(first.page), waitLive(second.page)]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flock?.close();
 });
 
 test('a message appears live; a reader scrolled down gets a banner instead', async () => {
@@ -70,7 +51,7 @@ test('a message appears live; a reader scrolled down gets a banner instead', asy
   await second.page.evaluate(() => scrollTo({ top: 1500 }));
   await second.page.waitForFunction(() => scrollY > 1000);
   const before = await second.page.evaluate(() => scrollY);
-  await postMessage(flock, one, 'Another one about #lit');
+  await system.postMessage(one, 'Another one about #lit');
   const banner = second.page.getByRole('button', { name: '1 new message' });
   await banner.waitFor({ timeout: 10_000 });
   await screenshot(second.page, 'feed-banner-desktop-light');
@@ -146,9 +127,9 @@ test('#tags and authors are links that filter the feed', async () => {
 
 test('user text is shown as text: no markup is injected and no script runs', async () => {
   const hostile = '<img src=x onerror=alert(1)> and <script>alert(2)</script> #xss';
-  await postMessage(flock, one, hostile);
+  await system.postMessage(one, hostile);
   for (const page of [second.page, first.page]) {
-    if (page === second.page) await page.goto(new URL('/', flock.url).toString());
+    if (page === second.page) await page.goto(new URL('/', system.flock.url).toString());
     await messageWith(page, 'onerror').waitFor({ timeout: 10_000 });
     await expect(messageWith(page, 'onerror').locator('.content').textContent()).resolves.toBe(hostile);
     const injected = await page.evaluate(() => {
@@ -173,7 +154,7 @@ test('user text is shown as text: no markup is injected and no script runs', asy
 
 test('the author deletes a message (asked once more, in place): it goes from every feed, live', async () => {
   const doomed = 'This one will be deleted #gone';
-  await postMessage(flock, one, doomed);
+  await system.postMessage(one, doomed);
   await messageWith(second.page, doomed).waitFor({ timeout: 10_000 });
   await expect(
     messageWith(second.page, doomed)
@@ -194,14 +175,14 @@ test('the author deletes a message (asked once more, in place): it goes from eve
 
 test('a draft survives live traffic: tag chips and text stay while messages arrive', async () => {
   const { page } = first;
-  await page.goto(new URL('/tags/lit', flock.url).toString());
+  await page.goto(new URL('/tags/lit', system.flock.url).toString());
   await waitLive(page);
   await page.getByRole('button', { name: 'Remove tag lit' }).waitFor();
   await page.getByLabel("What's happening?").fill('Half-written thought');
   await page.getByLabel('Add a tag').fill('draft');
   await page.getByLabel('Add a tag').press('Enter');
   await page.getByRole('button', { name: 'Remove tag draft' }).waitFor();
-  await postMessage(flock, two, 'Meanwhile, more about #lit');
+  await system.postMessage(two, 'Meanwhile, more about #lit');
   await messageWith(page, 'Meanwhile, more about #lit').waitFor({ timeout: 10_000 });
   await page.getByRole('button', { name: 'Remove tag draft' }).waitFor({ timeout: 1000 });
   await expect(page.getByLabel("What's happening?").inputValue()).resolves.toBe('Half-written thought');

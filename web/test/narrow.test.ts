@@ -1,37 +1,23 @@
 // The longest names the API allows, on a phone (390 px wide): a 50-character tag in the composer, on a
 // tag page and on a message, and a 30-character username, each wrapped inside its card; nothing widens
 // the page, and the Post button stays on screen.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  type Flock,
-  launchBrowser,
-  phone,
-  postMessage,
-  register,
-  screenshot,
-  signedIn,
-  startFlock,
-  type User,
-} from './helpers/flock.ts';
+import { phone, screenshot, systemUnderTest, type User } from './helpers/flock.ts';
 
 const LONG_TAG = 'a'.repeat(25) + 'b'.repeat(25);
-let flock: Flock;
-let browser: Browser;
+const system = systemUnderTest();
 let context: BrowserContext;
 let user: User;
 
 beforeAll(async () => {
-  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
   // The longest username the API allows: 30 characters.
-  user = await register(flock, { username: `n${Date.now().toString(36)}`.padEnd(30, 'x') });
-  context = await browser.newContext({ viewport: phone });
+  user = await system.register({ username: `n${Date.now().toString(36)}`.padEnd(30, 'x') });
+  context = await system.browser.newContext({ viewport: phone });
 });
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await flock?.close();
 });
 
 /** The page is no wider than the screen, and `locator`'s box lies inside it. */
@@ -45,7 +31,7 @@ async function fitsTheScreen(page: Page, what: string, box: ReturnType<Page['loc
 }
 
 test('a 50-character tag added in the composer wraps; the Post button stays on screen', async () => {
-  const { page } = await signedIn(flock, context, user, '/');
+  const { page } = await system.signedIn(context, user, '/');
   await page.getByRole('textbox', { name: "What's happening?" }).fill('Long tags, short screens');
   const tagInput = page.getByRole('textbox', { name: 'Add a tag' });
   await tagInput.fill(LONG_TAG);
@@ -58,7 +44,7 @@ test('a 50-character tag added in the composer wraps; the Post button stays on s
 });
 
 test('a tag page of a 50-character tag shows its whole heading and a Post button on screen', async () => {
-  const { page } = await signedIn(flock, context, user, `/tags/${LONG_TAG}`);
+  const { page } = await system.signedIn(context, user, `/tags/${LONG_TAG}`);
   const heading = page.getByRole('heading', { level: 1, name: `#${LONG_TAG}` });
   await heading.waitFor();
   await fitsTheScreen(page, 'the heading', heading);
@@ -68,15 +54,15 @@ test('a tag page of a 50-character tag shows its whole heading and a Post button
 });
 
 test("a message's 50-character tag and a 30-character username stay inside their cards", async () => {
-  await postMessage(flock, user, 'Tagged from the side', [LONG_TAG]);
-  const { page } = await signedIn(flock, context, user, '/');
+  await system.postMessage(user, 'Tagged from the side', [LONG_TAG]);
+  const { page } = await system.signedIn(context, user, '/');
   const chip = page.locator('flock-message .tags a', { hasText: `#${LONG_TAG}` }).first();
   await chip.waitFor();
   await fitsTheScreen(page, 'the tag chip', chip);
   await fitsTheScreen(page, 'the author', page.locator('flock-message .author').first());
   await page.close();
 
-  const profile = await signedIn(flock, context, user, `/users/${user.username}`);
+  const profile = await system.signedIn(context, user, `/users/${user.username}`);
   const name = profile.page.getByRole('heading', { level: 1 });
   await name.waitFor();
   await fitsTheScreen(profile.page, 'the profile heading', profile.page.locator('flock-profile h1 .name'));

@@ -3,19 +3,11 @@
 // an `upgrade-insecure-requests` policy or HSTS there would move every asset to an https that does not
 // exist and leave the page blank. Chromium maps the test name to 127.0.0.1 itself.
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromiumArgs, type Flock, phone, screenshot, startFlock } from './helpers/flock.ts';
+import { expect, test } from 'vitest';
+import { chromiumArgs, phone, screenshot, systemUnderTest } from './helpers/flock.ts';
 
 const HOST = 'flock-lan.test';
-let flock: Flock;
-
-beforeAll(async () => {
-  flock = await startFlock();
-});
-
-afterAll(async () => {
-  await flock?.close();
-});
+const system = systemUnderTest({ browser: false });
 
 test('the sign-in page loads over plain http from a name other than localhost', async () => {
   const browser = await chromium.launch({
@@ -26,7 +18,7 @@ test('the sign-in page loads over plain http from a name other than localhost', 
     const page = await browser.newPage({ viewport: phone });
     const failed: string[] = [];
     page.on('requestfailed', (request) => failed.push(request.url()));
-    const origin = new URL(flock.url);
+    const origin = new URL(system.flock.url);
     origin.hostname = HOST;
     const response = await page.goto(new URL('/login', origin).href);
     expect(response?.headers()['strict-transport-security']).toBeUndefined();

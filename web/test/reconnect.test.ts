@@ -1,37 +1,13 @@
-// The API goes away and comes back: the indicator says the connection is lost, then live again, and
-// what was posted meanwhile (by another client) appears without a reload, once.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  desktop,
-  type Flock,
-  launchBrowser,
-  postMessage,
-  register,
-  screenshot,
-  shownContents,
-  signedIn,
-  startFlock,
-  waitLive,
-} from './helpers/flock.ts';
+import { expect, test } from 'vitest';
+import { desktop, screenshot, shownContents, systemUnderTest, waitLive } from './helpers/flock.ts';
 
-let flock: Flock;
-let browser: Browser;
-
-beforeAll(async () => {
-  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flock?.close();
-});
+const system = systemUnderTest();
 
 test('the API restarts: the indicator follows and missed messages arrive without a reload', async () => {
-  const [reader, writer] = await Promise.all([register(flock), register(flock)]);
-  await postMessage(flock, writer, 'Before the restart');
-  const context = await browser.newContext({ viewport: desktop });
-  const { page } = await signedIn(flock, context, reader);
+  const [reader, writer] = await Promise.all([system.register(), system.register()]);
+  await system.postMessage(writer, 'Before the restart');
+  const context = await system.browser.newContext({ viewport: desktop });
+  const { page } = await system.signedIn(context, reader);
   let loads = 0;
   page.on('load', () => {
     loads += 1;
@@ -39,16 +15,16 @@ test('the API restarts: the indicator follows and missed messages arrive without
   await waitLive(page);
   await page.getByText('Before the restart').waitFor();
 
-  await flock.stopApi();
+  await system.flock.stopApi();
   const status = page.locator('flock-connection-status');
   await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
   await expect(status.getByRole('status').textContent()).resolves.toMatch(/Offline/);
   await screenshot(page, 'feed-offline-desktop-light');
 
-  await flock.startApi();
+  await system.flock.startApi();
   // Posted at once, while the page is still waiting to reconnect.
-  await postMessage(flock, writer, 'Posted while you were away #1');
-  await postMessage(flock, writer, 'Posted while you were away #2');
+  await system.postMessage(writer, 'Posted while you were away #1');
+  await system.postMessage(writer, 'Posted while you were away #2');
 
   await waitLive(page);
   await expect
@@ -56,7 +32,7 @@ test('the API restarts: the indicator follows and missed messages arrive without
     .toEqual(['Posted while you were away #2', 'Posted while you were away #1', 'Before the restart']);
 
   // And the feed is live again.
-  await postMessage(flock, writer, 'After the restart');
+  await system.postMessage(writer, 'After the restart');
   await expect.poll(() => shownContents(page), { timeout: 10_000 }).toHaveLength(4);
   expect((await shownContents(page))[0]).toBe('After the restart');
   expect(loads).toBe(0);

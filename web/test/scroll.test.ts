@@ -1,38 +1,19 @@
-// Infinite scroll over the keyset cursor: 120 messages, each shown exactly once, in order, while other
-// people keep posting (their messages wait behind the banner and never mix into the older pages).
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  desktop,
-  type Flock,
-  launchBrowser,
-  postMessage,
-  register,
-  shownContents,
-  signedIn,
-  startFlock,
-  waitLive,
-} from './helpers/flock.ts';
+import { expect, test } from 'vitest';
+import { desktop, shownContents, systemUnderTest, waitLive } from './helpers/flock.ts';
 
-let flock: Flock;
-let browser: Browser;
-
-beforeAll(async () => {
-  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flock?.close();
-});
+const system = systemUnderTest();
 
 const label = (n: number) => `Scroll message ${String(n).padStart(3, '0')}`;
 
 test('120 messages scroll in, each exactly once, newest first', async () => {
-  const [writer, reader, latecomer] = await Promise.all([register(flock), register(flock), register(flock)]);
-  for (let n = 1; n <= 120; n++) await postMessage(flock, writer, label(n));
-  const context = await browser.newContext({ viewport: desktop });
-  const { page, problems } = await signedIn(flock, context, reader);
+  const [writer, reader, latecomer] = await Promise.all([
+    system.register(),
+    system.register(),
+    system.register(),
+  ]);
+  for (let n = 1; n <= 120; n++) await system.postMessage(writer, label(n));
+  const context = await system.browser.newContext({ viewport: desktop });
+  const { page, problems } = await system.signedIn(context, reader);
   await waitLive(page);
   await page.getByText(label(120)).waitFor();
 
@@ -42,7 +23,7 @@ test('120 messages scroll in, each exactly once, newest first', async () => {
     await page.mouse.wheel(0, 2500);
     if (step === 0) await page.waitForFunction(() => scrollY > 500);
     // Others keep posting while the reader scrolls (the reader is no longer at the top).
-    if (posted < 3) await postMessage(flock, latecomer, `Posted while scrolling ${++posted}`);
+    if (posted < 3) await system.postMessage(latecomer, `Posted while scrolling ${++posted}`);
     await page.waitForTimeout(150);
   }
   await page.getByText("You're all caught up.").waitFor();

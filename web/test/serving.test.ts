@@ -1,21 +1,13 @@
 // How the API serves the built app (api/src/plugins/web-app.ts): client routes get index.html, hashed
 // assets are cached for a year, index.html is revalidated, /api stays JSON, and the CSP holds.
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Flock, startFlock } from './helpers/flock.ts';
+import { expect, test } from 'vitest';
+import { systemUnderTest } from './helpers/flock.ts';
 
-let flock: Flock;
-
-beforeAll(async () => {
-  flock = await startFlock();
-});
-
-afterAll(async () => {
-  await flock?.close();
-});
+const system = systemUnderTest({ browser: false });
 
 const get = (path: string, accept = 'text/html,application/xhtml+xml') =>
-  fetch(new URL(path, flock.url), { headers: { accept } });
+  fetch(new URL(path, system.flock.url), { headers: { accept } });
 
 test('client-side routes are answered with the app', async () => {
   for (const path of ['/', '/login', '/tags/lit', '/users/ada_lovelace?x=1']) {

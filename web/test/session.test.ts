@@ -1,38 +1,18 @@
 // The session: sign-up and sign-in through the forms, kept across a reload, cleared by logging out, and
 // a token the API rejects leads back to the sign-in view. And the whole path done with the keyboard only.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { createTokenService } from '../../api/src/domain/tokens.ts';
-import {
-  desktop,
-  type Flock,
-  launchBrowser,
-  openPage,
-  postMessage,
-  register,
-  startFlock,
-  uniqueName,
-  waitLive,
-} from './helpers/flock.ts';
+import { desktop, openPage, systemUnderTest, uniqueName, waitLive } from './helpers/flock.ts';
 
-let flock: Flock;
-let browser: Browser;
-
-beforeAll(async () => {
-  [flock, browser] = await Promise.all([startFlock(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flock?.close();
-});
+const system = systemUnderTest();
 
 const stored = (page: Page) => page.evaluate(() => localStorage.getItem('flock.session'));
 
 test('sign up, reload keeps the session, log out clears it', async () => {
-  const context = await browser.newContext({ viewport: desktop });
+  const context = await system.browser.newContext({ viewport: desktop });
   const { page, problems } = await openPage(context);
-  await page.goto(flock.url);
+  await page.goto(system.flock.url);
   await page.getByRole('link', { name: 'Create an account' }).click();
   const username = uniqueName('new');
   await page.getByLabel('Username').fill(username);
@@ -68,10 +48,10 @@ test('sign up, reload keeps the session, log out clears it', async () => {
 });
 
 test('a wrong password is refused; a bad or expired token leads to the sign-in view', async () => {
-  const user = await register(flock);
-  const context = await browser.newContext({ viewport: desktop });
+  const user = await system.register();
+  const context = await system.browser.newContext({ viewport: desktop });
   const { page } = await openPage(context);
-  await page.goto(new URL('/login', flock.url).toString());
+  await page.goto(new URL('/login', system.flock.url).toString());
   await page.getByLabel('Username or email').fill(user.username);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -82,7 +62,7 @@ test('a wrong password is refused; a bad or expired token leads to the sign-in v
     token: `${user.token}x`,
     user: user.auth.user,
   });
-  await page.goto(new URL(`/users/${user.username}`, flock.url).toString());
+  await page.goto(new URL(`/users/${user.username}`, system.flock.url).toString());
   await page.getByRole('heading', { name: 'Sign in to Flock' }).waitFor({ timeout: 10_000 });
   await page.getByText('Your session has ended. Please sign in again.').waitFor();
   expect(await stored(page)).toBeNull();
@@ -96,22 +76,22 @@ test('a wrong password is refused; a bad or expired token leads to the sign-in v
 });
 
 test('a token that expires while connected: the live feed closes (4001) and the app asks to sign in', async () => {
-  const user = await register(flock);
+  const user = await system.register();
   const claims = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString());
   const shortLived = createTokenService({
-    secret: flock.jwtSecret,
+    secret: system.flock.jwtSecret,
     issuer: 'flock',
     audience: 'flock-api',
     ttlSeconds: 3,
   }).sign({ sub: claims.sub, username: user.username, bot: false });
-  const context = await browser.newContext({ viewport: desktop });
+  const context = await system.browser.newContext({ viewport: desktop });
   const { page } = await openPage(context);
-  await page.goto(new URL('/login', flock.url).toString());
+  await page.goto(new URL('/login', system.flock.url).toString());
   await page.evaluate((session) => localStorage.setItem('flock.session', JSON.stringify(session)), {
     token: shortLived,
     user: user.auth.user,
   });
-  await page.goto(flock.url);
+  await page.goto(system.flock.url);
   await page.getByRole('heading', { name: 'Home' }).waitFor();
   await waitLive(page);
   await page.getByRole('heading', { name: 'Sign in to Flock' }).waitFor({ timeout: 10_000 });
@@ -145,12 +125,12 @@ async function tabTo(page: Page, matches: (focus: string) => boolean | Promise<b
 }
 
 test('keyboard only: sign in, post and like', async () => {
-  const user = await register(flock);
-  const other = await register(flock);
-  await postMessage(flock, other, 'Press space to like me #keyboard');
-  const context = await browser.newContext({ viewport: desktop });
+  const user = await system.register();
+  const other = await system.register();
+  await system.postMessage(other, 'Press space to like me #keyboard');
+  const context = await system.browser.newContext({ viewport: desktop });
   const { page } = await openPage(context);
-  await page.goto(flock.url);
+  await page.goto(system.flock.url);
   await page.getByRole('heading', { name: 'Sign in to Flock' }).waitFor();
 
   await tabTo(page, (focus) => focus.startsWith('input|login'));

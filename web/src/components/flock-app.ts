@@ -1,21 +1,14 @@
-// The application shell: owns the session, the API client, the live connection and the route, provides
-// them to every component through context, and lays out the header, trending tags and the view.
+// The application shell: owns the session, the API client, the live connection and the route (each a
+// controller), provides them to every component through context, and lays out the header, trending
+// tags and the view.
 import { ContextProvider } from '@lit/context';
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { ApiClient } from '../api.ts';
+import { apiContext, liveContext } from '../context.ts';
 import { LiveController } from '../controllers/live-controller.ts';
 import { type Route, RouterController } from '../controllers/router.ts';
-import {
-  apiContext,
-  isSessionKey,
-  liveContext,
-  loadSession,
-  type Session,
-  SignedInEvent,
-  SignOutEvent,
-  saveSession,
-  sessionContext,
-} from '../session.ts';
+import { EXPIRED, SessionController } from '../controllers/session-controller.ts';
+import { appStyles } from '../styles/app.ts';
 import { base, controls } from '../styles/shared.ts';
 import './flock-auth-form.ts';
 import './flock-feed.ts';
@@ -23,141 +16,44 @@ import './flock-header.ts';
 import './flock-profile.ts';
 import './flock-trending.ts';
 
-const EXPIRED = 'Your session has ended. Please sign in again.';
-
 export class FlockApp extends LitElement {
-  static override properties = {
-    session: { state: true },
-    notice: { state: true },
-  };
+  static override styles = [base, controls, appStyles];
 
-  static override styles = [
-    base,
-    controls,
-    css`
-      :host {
-        display: block;
-        min-height: 100vh;
-      }
-      .skip {
-        position: absolute;
-        left: 0.5rem;
-        top: -3rem;
-        z-index: 20;
-        background: var(--flock-surface);
-        padding: 0.5rem 1rem;
-        border-radius: 8px;
-      }
-      .skip:focus {
-        top: 0.5rem;
-      }
-      .layout {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) 18rem;
-        grid-template-areas: 'main side';
-        gap: 1.5rem;
-        max-width: 72rem;
-        margin: 0 auto;
-        padding: 1.25rem 1rem 4rem;
-      }
-      main {
-        grid-area: main;
-        min-width: 0;
-      }
-      main:focus {
-        outline: none;
-      }
-      nav {
-        grid-area: side;
-      }
-      nav flock-trending {
-        position: sticky;
-        top: calc(var(--flock-header-height) + 1.25rem);
-      }
-      .signed-out .layout {
-        display: block;
-        max-width: 28rem;
-        padding-top: 3rem;
-      }
-      h1 {
-        font-size: 1.4rem;
-        margin: 0 0 1rem;
-        /* A tag or username may be 50 characters with no break: wrap it rather than cut it off. */
-        min-width: 0;
-        overflow-wrap: anywhere;
-      }
-      .view-head {
-        display: flex;
-        align-items: baseline;
-        gap: 1rem;
-        flex-wrap: wrap;
-        margin-bottom: 1rem;
-      }
-      .view-head h1 {
-        margin: 0;
-      }
-      @media (max-width: 52rem) {
-        .layout {
-          grid-template-columns: minmax(0, 1fr);
-          grid-template-areas: 'side' 'main';
-          gap: 1rem;
-          padding: 0.75rem 0.5rem 3rem;
-        }
-        nav flock-trending {
-          position: static;
-        }
-      }
-    `,
-  ];
-
-  declare session: Session | undefined;
-  declare notice: string | undefined;
-
+  readonly session = new SessionController(this, {
+    me: () => this.api.me(),
+    onSignedIn: () => {
+      this.live.stop();
+      this.live.start();
+    },
+    onEnded: () => this.live.stop(),
+  });
   readonly api = new ApiClient({
-    token: () => this.session?.token,
-    onUnauthorized: () => this.#end(EXPIRED),
+    token: () => this.session.current?.token,
+    onUnauthorized: () => this.session.end(EXPIRED),
   });
   readonly live = new LiveController(this, {
-    token: () => this.session?.token,
-    onExpired: () => this.#end(EXPIRED),
-    onFailedAttempt: () => this.#verify(),
+    token: () => this.session.current?.token,
+    onExpired: () => this.session.end(EXPIRED),
+    onFailedAttempt: () => this.session.verify(),
   });
   readonly router = new RouterController(this, () => this.#routeChanged());
-  readonly #sessionProvider = new ContextProvider(this, { context: sessionContext });
   #returnTo: string | undefined;
-  #verifying = false;
 
   constructor() {
     super();
-    this.session = loadSession();
     new ContextProvider(this, { context: apiContext, initialValue: this.api });
     new ContextProvider(this, { context: liveContext, initialValue: this.live });
-    this.addEventListener(SignedInEvent.eventName, (event) =>
-      this.#signIn(event.auth.token, event.auth.user),
-    );
-    this.addEventListener(SignOutEvent.eventName, () => this.#end('You have signed out.'));
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    addEventListener('storage', this.#onStorage);
-    if (this.session) this.#verify();
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    removeEventListener('storage', this.#onStorage);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('session')) this.#sessionProvider.setValue(this.session);
+  protected override willUpdate() {
     // Signed out, only the sign-in and sign-up views exist; signed in, they lead home.
+    const signedIn = this.session.current !== undefined;
     const { name } = this.router.route;
     const authView = name === 'login' || name === 'signup';
-    if (!this.session && !authView) {
+    if (!signedIn && !authView) {
       if (this.router.path !== '/') this.#returnTo = this.router.path;
       this.router.navigate('/login', { replace: true });
-    } else if (this.session && authView) {
+    } else if (signedIn && authView) {
       this.router.navigate(this.#returnTo ?? '/', { replace: true });
       this.#returnTo = undefined;
     }
@@ -168,7 +64,7 @@ export class FlockApp extends LitElement {
   }
 
   override render() {
-    const { session } = this;
+    const session = this.session.current;
     return html`
       <div class=${session ? 'signed-in' : 'signed-out'}>
         <a class="skip" href="#main" @click=${this.#skipToMain}>Skip to content</a>
@@ -186,10 +82,10 @@ export class FlockApp extends LitElement {
   }
 
   #view(route: Route) {
-    if (!this.session) {
+    if (!this.session.current) {
       return html`<flock-auth-form
         .mode=${route.name === 'signup' ? 'signup' : 'login'}
-        .notice=${this.notice}
+        .notice=${this.session.notice}
       ></flock-auth-form>`;
     }
     switch (route.name) {
@@ -227,38 +123,6 @@ export class FlockApp extends LitElement {
     }
   }
 
-  #signIn(token: string, user: Session['user']) {
-    this.session = { token, user };
-    this.notice = undefined;
-    saveSession(this.session);
-    this.live.stop();
-    this.live.start();
-  }
-
-  /** Ends the session (sign-out, or a token the API rejected) and shows the sign-in view. */
-  #end(notice: string) {
-    if (!this.session) return;
-    this.session = undefined;
-    this.notice = notice;
-    saveSession(undefined);
-    this.live.stop();
-  }
-
-  /** Asks the API whether the stored token is still good; a 401 ends the session (see ApiClient). */
-  #verify() {
-    if (this.#verifying || !this.session) return;
-    this.#verifying = true;
-    this.api
-      .me()
-      .then((user) => {
-        if (this.session) this.session = { ...this.session, user };
-      })
-      .catch(() => {})
-      .finally(() => {
-        this.#verifying = false;
-      });
-  }
-
   #routeChanged() {
     // Move focus to the new view, so keyboard and screen-reader users start there.
     this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus());
@@ -268,15 +132,6 @@ export class FlockApp extends LitElement {
     event.preventDefault();
     this.renderRoot.querySelector<HTMLElement>('main')?.focus();
   }
-
-  /** Another tab signed in or out. */
-  readonly #onStorage = (event: StorageEvent) => {
-    if (!isSessionKey(event.key)) return;
-    const stored = loadSession();
-    if (stored?.token === this.session?.token) return;
-    if (stored) this.#signIn(stored.token, stored.user);
-    else this.#end('You signed out in another window.');
-  };
 }
 
 customElements.define('flock-app', FlockApp);

@@ -1,10 +1,12 @@
-// Sign in and sign up: one form with two modes. On success it dispatches SignedInEvent; the app keeps
+// Sign in and sign up: one form with two modes. On success it dispatches `flock-signed-in`; the app keeps
 // the session. The API's field errors are shown next to their fields.
 import { ANY_CASE_USERNAME_BODY, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from '@flock/shared/names';
 import { ContextConsumer } from '@lit/context';
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { ApiError } from '../api.ts';
-import { apiContext, SignedInEvent } from '../session.ts';
+import { apiContext } from '../context.ts';
+import { flockEvent } from '../events.ts';
+import { authFormStyles } from '../styles/auth-form.ts';
 import { base, controls } from '../styles/shared.ts';
 
 type Mode = 'login' | 'signup';
@@ -18,61 +20,7 @@ export class FlockAuthForm extends LitElement {
     _fieldErrors: { state: true },
   };
 
-  static override styles = [
-    base,
-    controls,
-    css`
-      :host {
-        display: block;
-      }
-      section {
-        padding: 1.75rem;
-      }
-      h1 {
-        font-size: 1.5rem;
-        margin: 0 0 0.25rem;
-      }
-      form {
-        display: grid;
-        gap: 0.35rem;
-        margin-top: 1.25rem;
-      }
-      .field + .field {
-        margin-top: 0.65rem;
-      }
-      .field {
-        display: grid;
-        gap: 0.3rem;
-      }
-      .hint {
-        font-size: 0.875rem;
-      }
-      .check {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        margin-top: 0.75rem;
-        font-weight: 400;
-      }
-      button[type='submit'] {
-        margin-top: 1rem;
-        width: 100%;
-      }
-      .notice {
-        margin: 1rem 0 0;
-        padding: 0.6rem 0.8rem;
-        border-radius: 8px;
-        background: var(--flock-accent-soft);
-      }
-      .switch {
-        margin: 1.25rem 0 0;
-        text-align: center;
-      }
-      [role='alert'] {
-        margin: 0.5rem 0 0;
-      }
-    `,
-  ];
+  static override styles = [base, controls, authFormStyles];
 
   declare mode: Mode;
   declare notice: string | undefined;
@@ -188,7 +136,7 @@ export class FlockAuthForm extends LitElement {
               bot: data.get('bot') === 'on',
             })
           : await api.login({ login: text('login'), password: text('password') });
-      this.dispatchEvent(new SignedInEvent(auth));
+      this.dispatchEvent(flockEvent('flock-signed-in', auth));
     } catch (error) {
       if (error instanceof ApiError) {
         this._fieldErrors = Object.fromEntries(error.details.map((detail) => [detail.field, detail.message]));

@@ -1,24 +1,16 @@
 // Writing a message: a text area with a character counter, chips for its #hashtags and for extra tags
-// added by hand. Posting dispatches PostedEvent with the API's answer.
+// added by hand. Posting dispatches `flock-posted` with the API's answer.
 
-import { MAX_CONTENT_LENGTH, MAX_TAGS, type Message } from '@flock/shared/api';
+import { MAX_CONTENT_LENGTH, MAX_TAGS } from '@flock/shared/api';
 import { isTagInput, normaliseTag, TAG_MAX_LENGTH, TAG_MIN_LENGTH } from '@flock/shared/names';
 import { ContextConsumer } from '@lit/context';
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
+import { apiContext } from '../context.ts';
+import { flockEvent } from '../events.ts';
 import { hashtags } from '../format.ts';
-import { apiContext } from '../session.ts';
+import { composeStyles } from '../styles/compose.ts';
 import { base, controls } from '../styles/shared.ts';
-
-/** A message was posted. */
-export class PostedEvent extends Event {
-  static readonly eventName = 'flock-posted';
-  readonly message: Message;
-  constructor(message: Message) {
-    super(PostedEvent.eventName, { bubbles: true, composed: true });
-    this.message = message;
-  }
-}
 
 export class FlockCompose extends LitElement {
   static override properties = {
@@ -32,95 +24,7 @@ export class FlockCompose extends LitElement {
     _error: { state: true },
   };
 
-  static override styles = [
-    base,
-    controls,
-    css`
-      :host {
-        display: block;
-      }
-      form {
-        padding: 1rem;
-        display: grid;
-        /* minmax(0, …): a long tag wraps instead of widening the form past the screen. */
-        grid-template-columns: minmax(0, 1fr);
-        gap: 0.6rem;
-      }
-      textarea {
-        resize: vertical;
-        min-height: 5.5rem;
-        line-height: 1.45;
-      }
-      .tags {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.4rem;
-      }
-      ul {
-        display: contents;
-        list-style: none;
-      }
-      .chip {
-        display: inline-flex;
-        align-items: center;
-        max-width: 100%;
-        gap: 0.15rem;
-        padding: 0.1rem 0.2rem 0.1rem 0.65rem;
-        border-radius: 999px;
-        background: var(--flock-accent-soft);
-        color: var(--flock-text);
-        font-size: 0.9rem;
-        font-weight: 600;
-      }
-      .chip .name {
-        min-width: 0;
-        overflow-wrap: anywhere;
-      }
-      .chip.auto {
-        padding-right: 0.65rem;
-      }
-      .chip button {
-        min-height: 1.75rem;
-        width: 1.75rem;
-        padding: 0;
-        background: transparent;
-        color: inherit;
-        font-size: 1.1rem;
-        line-height: 1;
-      }
-      .tag-input {
-        flex: 1 1 9rem;
-        min-width: 0;
-        max-width: 14rem;
-      }
-      .tag-input input {
-        padding: 0.3rem 0.7rem;
-        border-radius: 999px;
-      }
-      .actions {
-        display: flex;
-        align-items: center;
-        justify-content: flex-end;
-        gap: 1rem;
-      }
-      .counter {
-        font-variant-numeric: tabular-nums;
-        font-size: 0.9rem;
-      }
-      .counter.near {
-        color: var(--flock-warn);
-        font-weight: 600;
-      }
-      .counter.over {
-        color: var(--flock-danger);
-        font-weight: 700;
-      }
-      p {
-        margin: 0;
-      }
-    `,
-  ];
+  static override styles = [base, controls, composeStyles];
 
   declare presetTags: string[];
   declare _content: string;
@@ -268,7 +172,7 @@ export class FlockCompose extends LitElement {
       const message = await api.post(tags.length > 0 ? { content, tags } : { content });
       this._content = '';
       this._extraTags = [...this.presetTags];
-      this.dispatchEvent(new PostedEvent(message));
+      this.dispatchEvent(flockEvent('flock-posted', message));
     } catch (error) {
       this._error = error instanceof Error ? error.message : 'The message could not be posted.';
     } finally {
@@ -284,8 +188,5 @@ customElements.define('flock-compose', FlockCompose);
 declare global {
   interface HTMLElementTagNameMap {
     'flock-compose': FlockCompose;
-  }
-  interface HTMLElementEventMap {
-    'flock-posted': PostedEvent;
   }
 }

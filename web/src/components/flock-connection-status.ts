@@ -1,6 +1,7 @@
 // The live connection indicator: a coloured dot and a word, announced politely when it changes.
-import { css, html, LitElement } from 'lit';
+import { html, LitElement } from 'lit';
 import type { LiveStatus } from '../controllers/live-controller.ts';
+import { connectionStatusStyles } from '../styles/connection-status.ts';
 import { base } from '../styles/shared.ts';
 
 const LABELS: Record<LiveStatus, { short: string; long: string }> = {
@@ -13,59 +14,7 @@ const LABELS: Record<LiveStatus, { short: string; long: string }> = {
 export class FlockConnectionStatus extends LitElement {
   static override properties = { status: { reflect: true } };
 
-  static override styles = [
-    base,
-    css`
-      :host {
-        display: inline-flex;
-      }
-      .pill {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.4rem;
-        padding: 0.2rem 0.65rem;
-        border-radius: 999px;
-        font-size: 0.875rem;
-        font-weight: 600;
-        background: var(--flock-surface-2);
-        white-space: nowrap;
-      }
-      i {
-        width: 0.6rem;
-        height: 0.6rem;
-        border-radius: 50%;
-        background: var(--flock-muted);
-      }
-      :host([status='live']) i {
-        background: var(--flock-ok);
-        box-shadow: 0 0 0 3px color-mix(in srgb, var(--flock-ok) 25%, transparent);
-      }
-      :host([status='live']) .pill {
-        color: var(--flock-ok);
-      }
-      :host([status='reconnecting']) i,
-      :host([status='connecting']) i {
-        background: var(--flock-warn);
-      }
-      @media (max-width: 30rem) {
-        /* Phones: the dot alone (its words stay for screen readers). */
-        .pill {
-          padding: 0.55rem;
-        }
-        .label {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip-path: inset(50%);
-          white-space: nowrap;
-        }
-      }
-      :host([status='reconnecting']) .pill {
-        color: var(--flock-warn);
-      }
-    `,
-  ];
+  static override styles = [base, connectionStatusStyles];
 
   declare status: LiveStatus;
 

@@ -1,10 +1,11 @@
 // The bar at the top: the brand (home), and when signed in the live indicator, the reader's own
-// profile link and "Log out" (which asks the app to end the session with SignOutEvent).
+// profile link and "Log out" (which asks the app to end the session with `flock-sign-out`).
 import type { Me } from '@flock/shared/api';
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import type { LiveStatus } from '../controllers/live-controller.ts';
 import { userPath } from '../controllers/router.ts';
-import { SignOutEvent } from '../session.ts';
+import { flockEvent } from '../events.ts';
+import { headerStyles } from '../styles/header.ts';
 import { base, controls } from '../styles/shared.ts';
 import './flock-connection-status.ts';
 
@@ -14,73 +15,7 @@ export class FlockHeader extends LitElement {
     status: {},
   };
 
-  static override styles = [
-    base,
-    controls,
-    css`
-      :host {
-        display: block;
-        position: sticky;
-        top: 0;
-        z-index: 10;
-      }
-      header {
-        height: var(--flock-header-height);
-        display: flex;
-        align-items: center;
-        gap: 0.75rem;
-        padding: 0 max(1rem, calc((100% - 72rem) / 2 + 1rem));
-        background: color-mix(in srgb, var(--flock-surface) 92%, transparent);
-        backdrop-filter: blur(8px);
-        border-bottom: 1px solid var(--flock-border);
-      }
-      .brand {
-        font-size: 1.3rem;
-        font-weight: 800;
-        letter-spacing: -0.02em;
-        color: var(--flock-text);
-        text-decoration: none;
-        display: inline-flex;
-        align-items: center;
-        gap: 0.4rem;
-      }
-      .brand svg {
-        width: 1.6rem;
-        height: 1.6rem;
-      }
-      .spacer {
-        flex: 1;
-      }
-      .who {
-        color: var(--flock-muted);
-        font-weight: 600;
-        text-decoration: none;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        max-width: 16rem;
-      }
-      .who:hover {
-        color: var(--flock-text);
-      }
-      .who {
-        min-width: 0;
-      }
-      button {
-        white-space: nowrap;
-        flex-shrink: 0;
-      }
-      @media (max-width: 52rem) {
-        header {
-          gap: 0.5rem;
-          padding: 0 0.75rem;
-        }
-        .who {
-          max-width: 9rem;
-        }
-      }
-    `,
-  ];
+  static override styles = [base, controls, headerStyles];
 
   declare user: Me | undefined;
   declare status: LiveStatus;
@@ -108,7 +43,7 @@ export class FlockHeader extends LitElement {
               <a class="who" href=${userPath(user.username)}
                 ><span class="visually-hidden">Signed in as </span>@${user.username}</a
               >
-              <button class="secondary" @click=${() => this.dispatchEvent(new SignOutEvent())}>Log out</button>
+              <button class="secondary" @click=${() => this.dispatchEvent(flockEvent('flock-sign-out', null))}>Log out</button>
             `
           : nothing
       }

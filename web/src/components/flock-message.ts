@@ -1,33 +1,13 @@
 // One message. Its text is rendered as text (Lit escapes it); #tags and the author become links that
 // filter the feed. Like and delete are requests to the feed, which owns the messages' state.
 import type { Message } from '@flock/shared/api';
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { ClockController } from '../controllers/clock.ts';
 import { tagPath, userPath } from '../controllers/router.ts';
+import { flockEvent } from '../events.ts';
 import { fullDate, hashtags, segments, timeAgo } from '../format.ts';
+import { messageStyles } from '../styles/message.ts';
 import { base, controls } from '../styles/shared.ts';
-
-/** The reader asked to like (liked: true) or unlike a message. */
-export class LikeRequestEvent extends Event {
-  static readonly eventName = 'flock-like';
-  readonly id: string;
-  readonly liked: boolean;
-  constructor(id: string, liked: boolean) {
-    super(LikeRequestEvent.eventName, { bubbles: true, composed: true });
-    this.id = id;
-    this.liked = liked;
-  }
-}
-
-/** The author asked to delete their message. */
-export class DeleteRequestEvent extends Event {
-  static readonly eventName = 'flock-delete';
-  readonly id: string;
-  constructor(id: string) {
-    super(DeleteRequestEvent.eventName, { bubbles: true, composed: true });
-    this.id = id;
-  }
-}
 
 export class FlockMessage extends LitElement {
   static override properties = {
@@ -36,117 +16,7 @@ export class FlockMessage extends LitElement {
     _confirming: { state: true },
   };
 
-  static override styles = [
-    base,
-    controls,
-    css`
-      :host {
-        display: block;
-      }
-      article {
-        padding: 0.9rem 1rem 0.5rem;
-      }
-      header {
-        display: flex;
-        align-items: baseline;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-      }
-      .author {
-        min-width: 0;
-        overflow-wrap: anywhere;
-        font-weight: 700;
-        color: var(--flock-text);
-        text-decoration: none;
-      }
-      .author:hover {
-        text-decoration: underline;
-      }
-      .badge {
-        font-size: 0.75rem;
-        font-weight: 700;
-        text-transform: uppercase;
-        letter-spacing: 0.04em;
-        padding: 0 0.45rem;
-        border-radius: 999px;
-        color: var(--flock-accent);
-        background: var(--flock-accent-soft);
-      }
-      time {
-        color: var(--flock-muted);
-        font-size: 0.875rem;
-      }
-      .content {
-        margin: 0.35rem 0 0.25rem;
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      .content a {
-        font-weight: 600;
-        text-decoration: none;
-      }
-      .content a:hover {
-        text-decoration: underline;
-      }
-      .tags {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.35rem;
-        list-style: none;
-        margin: 0.25rem 0;
-        padding: 0;
-      }
-      .tags li {
-        min-width: 0;
-        max-width: 100%;
-      }
-      .tags a {
-        display: inline-block;
-        max-width: 100%;
-        overflow-wrap: anywhere;
-        font-size: 0.875rem;
-        text-decoration: none;
-        padding: 0 0.5rem;
-        border-radius: 999px;
-        background: var(--flock-surface-2);
-      }
-      footer {
-        display: flex;
-        align-items: center;
-        gap: 0.25rem;
-        margin-left: -0.6rem;
-      }
-      .like[aria-pressed='true'] {
-        color: var(--flock-like);
-      }
-      .like svg {
-        width: 1.15rem;
-        height: 1.15rem;
-        fill: none;
-        stroke: currentColor;
-        stroke-width: 2;
-      }
-      .like[aria-pressed='true'] svg {
-        fill: currentColor;
-      }
-      .confirm {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.4rem;
-        margin-left: 0.5rem;
-      }
-      button.danger {
-        background: var(--flock-danger);
-        color: var(--flock-surface);
-        min-height: 2rem;
-        padding: 0.2rem 0.8rem;
-      }
-      .count {
-        min-width: 1ch;
-        font-variant-numeric: tabular-nums;
-      }
-    `,
-  ];
+  static override styles = [base, controls, messageStyles];
 
   declare message: Message;
   declare mine: boolean;
@@ -186,7 +56,7 @@ export class FlockMessage extends LitElement {
             class="ghost like"
             aria-pressed=${m.likedByMe ? 'true' : 'false'}
             title=${m.likedByMe ? 'Unlike' : 'Like'}
-            @click=${() => this.dispatchEvent(new LikeRequestEvent(m.id, !m.likedByMe))}
+            @click=${() => this.dispatchEvent(flockEvent('flock-like', { id: m.id, liked: !m.likedByMe }))}
           >
             <svg viewBox="0 0 24 24" aria-hidden="true">
               <path d="M12 20.5s-7.5-4.6-9.3-9.2C1.5 8 3.6 4.5 7.1 4.5c2 0 3.5 1.1 4.9 2.9 1.4-1.8 2.9-2.9 4.9-2.9 3.5 0 5.6 3.5 4.4 6.8-1.8 4.6-9.3 9.2-9.3 9.2z" />
@@ -210,7 +80,7 @@ export class FlockMessage extends LitElement {
     }
     return html`<span class="confirm" role="group" aria-label="Delete this message?">
       <span class="muted" aria-hidden="true">Delete?</span>
-      <button class="danger" @click=${() => this.dispatchEvent(new DeleteRequestEvent(id))}>
+      <button class="danger" @click=${() => this.dispatchEvent(flockEvent('flock-delete', { id }))}>
         Yes, delete<span class="visually-hidden"> this message</span>
       </button>
       <button class="ghost" @click=${() => this.#confirm(false)}>Cancel</button>
@@ -229,9 +99,5 @@ customElements.define('flock-message', FlockMessage);
 declare global {
   interface HTMLElementTagNameMap {
     'flock-message': FlockMessage;
-  }
-  interface HTMLElementEventMap {
-    'flock-like': LikeRequestEvent;
-    'flock-delete': DeleteRequestEvent;
   }
 }

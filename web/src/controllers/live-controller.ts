@@ -8,7 +8,6 @@
 // - Components subscribe through `subscribe(stream, handler)` (see LiveSubscriptionController).
 import {
   type ClientFrame,
-  type EventFrame,
   LIVE_AUTH_PROTOCOL_PREFIX,
   LIVE_PROTOCOL,
   LiveCloseCode,
@@ -16,21 +15,10 @@ import {
   type StreamName,
 } from '@flock/shared/live';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { LiveConnection, LiveHandler, LiveSubscription } from '../context.ts';
 
 /** `offline`: not connected and not trying (signed out); `connecting`: the first attempt. */
 export type LiveStatus = 'offline' | 'connecting' | 'live' | 'reconnecting';
-
-export interface LiveHandler {
-  event(frame: EventFrame): void;
-  /** Events may have been missed: reload the stream through the REST API. */
-  resync(): void;
-}
-
-export interface LiveSubscription {
-  /** Settles once the server confirmed the subscription, or the connection is not available now. */
-  readonly ready: Promise<void>;
-  unsubscribe(): void;
-}
 
 export interface LiveControllerOptions {
   token: () => string | undefined;
@@ -62,7 +50,7 @@ const after = (a: string, b: string | undefined) => b === undefined || BigInt(a)
 export const defaultLiveUrl = () =>
   `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`;
 
-export class LiveController implements ReactiveController {
+export class LiveController implements ReactiveController, LiveConnection {
   status: LiveStatus = 'offline';
   /** Failed attempts since the connection was last live. */
   failures = 0;

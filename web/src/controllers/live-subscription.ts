@@ -4,8 +4,7 @@
 import type { StreamName } from '@flock/shared/live';
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { liveContext } from '../session.ts';
-import type { LiveHandler, LiveSubscription } from './live-controller.ts';
+import { type LiveHandler, type LiveSubscription, liveContext } from '../context.ts';
 
 export class LiveSubscriptionController implements ReactiveController {
   readonly #live: ContextConsumer<typeof liveContext, ReactiveElement>;

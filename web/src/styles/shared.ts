@@ -1,8 +1,20 @@
-// Styles several components adopt: controls, focus rings, cards, the visually hidden helper.
+// Styles several components adopt: controls, focus rings, cards, badges, the visually hidden helper.
+// Each component's own styles are in the module named after it.
 import { css } from 'lit';
+
+/** Hidden on screen, still read by screen readers (the declarations, for a rule of one's own). */
+export const visuallyHidden = css`
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+`;
 
 export const base = css`
   :host {
+    display: block;
     color: var(--flock-text);
     font-family: var(--flock-font);
   }
@@ -21,12 +33,7 @@ export const base = css`
     border-radius: 4px;
   }
   .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    ${visuallyHidden}
   }
   .card {
     background: var(--flock-surface);
@@ -38,6 +45,14 @@ export const base = css`
   }
   .error {
     color: var(--flock-danger);
+  }
+  .badge {
+    font-weight: 700;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    border-radius: 999px;
+    color: var(--flock-accent);
+    background: var(--flock-accent-soft);
   }
 `;
 

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, Message } from '@flock/shared';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../api/test/helpers/database.ts';
 import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
 
@@ -60,6 +60,57 @@ export async function startFlock(): Promise<Flock> {
   };
 }
 
+export interface SystemUnderTest {
+  readonly flock: Flock;
+  /** Debian's Chromium (not launched with `{ browser: false }`). */
+  readonly browser: Browser;
+  /** The helpers below that take a Flock, for this one. */
+  register(options?: RegisterOptions): Promise<User>;
+  postMessage(user: User, content: string, tags?: string[]): Promise<Message>;
+  likeMessage(user: User, id: string): Promise<unknown>;
+  signedIn(context: BrowserContext, user: User, path?: string): Promise<Watched>;
+}
+
+/**
+ * The system a test file drives: the API on a fresh database, and Chromium, started before the file's
+ * tests and stopped after them. Call it at the top of the file; read its fields inside hooks and tests.
+ */
+export function systemUnderTest({ browser: withBrowser = true } = {}): SystemUnderTest {
+  let flock: Flock | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [flock, browser] = await Promise.all([startFlock(), withBrowser ? launchBrowser() : undefined]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await flock?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: read it in a hook or a test`);
+    return value;
+  };
+  return {
+    get flock() {
+      return started(flock, 'The API');
+    },
+    get browser() {
+      return started(browser, 'Chromium');
+    },
+    register(options) {
+      return register(this.flock, options);
+    },
+    postMessage(user, content, tags) {
+      return postMessage(this.flock, user, content, tags);
+    },
+    likeMessage(user, id) {
+      return likeMessage(this.flock, user, id);
+    },
+    signedIn(context, user, path) {
+      return signedIn(this.flock, context, user, path);
+    },
+  };
+}
+
 export const chromiumArgs = [
   '--headless',
   '--no-sandbox',
@@ -110,7 +161,12 @@ async function call<T>(
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-export async function register(flock: Flock, options: { username?: string; bot?: boolean } = {}) {
+export interface RegisterOptions {
+  username?: string;
+  bot?: boolean;
+}
+
+export async function register(flock: Flock, options: RegisterOptions = {}) {
   const username = options.username ?? uniqueName();
   const password = 'correct horse battery';
   const auth = await call<AuthResponse>(flock, 'POST', '/api/auth/register', undefined, {

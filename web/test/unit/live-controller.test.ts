@@ -3,7 +3,8 @@
 import type { EventFrame, ServerFrame } from '@flock/shared/live';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { LiveController, type LiveHandler } from '../src/controllers/live-controller.ts';
+import type { LiveHandler } from '../../src/context.ts';
+import { LiveController } from '../../src/controllers/live-controller.ts';
 
 class FakeSocket extends EventTarget {
   static readonly OPEN = 1;

@@ -1,7 +1,7 @@
 // Message text becomes text and tag segments; nothing in it is ever treated as markup.
 import { expect, test } from 'vitest';
-import { parseRoute } from '../src/controllers/router.ts';
-import { hashtags, segments } from '../src/format.ts';
+import { parseRoute } from '../../src/controllers/router.ts';
+import { hashtags, segments } from '../../src/format.ts';
 
 test('hashtags become tag segments by the API rule; the rest stays text', () => {
   expect(segments('#lit is fun, mail a#b or ##x; #Web_Dev!')).toEqual([

@@ -1,0 +1,80 @@
+// The REST client without a server: a stub fetch records each request and answers it. Loaders pass
+// their AbortSignal through; an aborted call rejects as an abort, never as a network ApiError.
+import { afterEach, expect, test, vi } from 'vitest';
+import { ApiClient, ApiError } from '../../src/api.ts';
+
+const requests: { url: string; init: RequestInit }[] = [];
+
+function answer(respond: (init: RequestInit) => Promise<Response>) {
+  vi.stubGlobal('fetch', (url: URL, init: RequestInit) => {
+    requests.push({ url: url.toString(), init });
+    return respond(init);
+  });
+}
+
+const json = (status: number, body: unknown) =>
+  Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  );
+
+const client = (token?: string, onUnauthorized = () => {}) =>
+  new ApiClient({ token: () => token, onUnauthorized, baseUrl: 'http://flock.test' });
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  requests.length = 0;
+});
+
+test('reads pass the signal to fetch, with the query and the token', async () => {
+  answer(() => json(200, { items: [], next: null, newer: null }));
+  const signal = new AbortController().signal;
+  await expect(client('t0k').feed({ tag: 'lit', limit: 20 }, signal)).resolves.toEqual({
+    items: [],
+    next: null,
+    newer: null,
+  });
+  await client('t0k')
+    .profile('ada', signal)
+    .catch(() => {});
+  await client('t0k')
+    .trending({ window: '24h' }, signal)
+    .catch(() => {});
+  expect(requests.map(({ url }) => url)).toEqual([
+    'http://flock.test/api/messages?tag=lit&limit=20',
+    'http://flock.test/api/users/ada',
+    'http://flock.test/api/tags/trending?window=24h',
+  ]);
+  expect(requests.every(({ init }) => init.signal === signal)).toBe(true);
+  expect(requests[0]!.init.headers).toMatchObject({ authorization: 'Bearer t0k' });
+});
+
+test('an aborted read rejects as the abort, not as "Flock cannot be reached"', async () => {
+  answer(
+    (init) =>
+      new Promise((_, reject) => {
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      }),
+  );
+  const controller = new AbortController();
+  const read = client().feed({}, controller.signal);
+  controller.abort();
+  const error = await read.catch((caught: unknown) => caught);
+  expect(error).not.toBeInstanceOf(ApiError);
+  expect((error as Error).name).toBe('AbortError');
+});
+
+test('errors are ApiErrors with the status, code and details; a rejected token is reported', async () => {
+  let rejected = 0;
+  answer(() =>
+    json(401, { error: { code: 'UNAUTHORIZED', message: 'The token is not valid', details: [] } }),
+  );
+  const error = await client('old', () => rejected++)
+    .me()
+    .catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ApiError);
+  expect(error).toMatchObject({ status: 401, code: 'UNAUTHORIZED', message: 'The token is not valid' });
+  expect(rejected).toBe(1);
+
+  answer(() => Promise.reject(new TypeError('fetch failed')));
+  await expect(client().feed({})).rejects.toMatchObject({ status: 0, code: 'NETWORK' });
+});
