@@ -51,6 +51,12 @@ describe('DELETE /api/users/me', () => {
     await a.app.inject({ method: 'PUT', url: `/api/messages/${own[0]!.id}/like`, headers: leaving.auth });
     expect(await profile(other.username)).toMatchObject({ likesReceived: 2 });
 
+    // The watcher's replica must have read the likes above first, or they would reach it live after it subscribed.
+    const [newest] = await a.app.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>('select max(id)::text as id from events');
+    await expect.poll(() => b.app.liveFeed.log.cursor >= BigInt(newest!.id)).toBe(true);
     const watcher = await connectLive(baseB, other.token);
     await watcher.subscribe('public');
     const response = await deleteAccount(leaving);
