@@ -37,6 +37,7 @@ export const ConfigSchema = Type.Object({
     maxItems: 100,
     default: ['flock', 'bots'],
     description: 'comma-separated tags; each post carries 1 to 3 of them',
+    expected: `a comma-separated list of at most 100 tags, each matching ${TAG_INPUT_PATTERN}`,
   }),
   JITTER_PERCENT: Int(0, 100, 20, "each bot's rates are scaled by a factor drawn from 1 ± this percentage"),
   SEED: Type.String({
@@ -164,7 +165,7 @@ function buildCommand() {
  * variable counts as unset (the operator passes SEED="" for "no seed"). Throws ConfigError listing every
  * bad value. For --help and unknown flags commander prints its text and throws a CommanderError.
  */
-export function loadConfig(argv: string[], env: Record<string, string | undefined>): Config {
+export function loadConfig(argv: string[], env: Record<string, string | undefined> = process.env): Config {
   const { command, options } = buildCommand();
   command.parse(argv, { from: 'user' });
   const given = command.opts<Record<string, string | undefined>>();

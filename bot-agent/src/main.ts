@@ -10,7 +10,7 @@ import { summarize } from './summary.ts';
 
 let config: Config;
 try {
-  config = loadConfig(process.argv.slice(2), process.env);
+  config = loadConfig(process.argv.slice(2));
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (!(error instanceof ConfigError)) throw error;

@@ -105,25 +105,32 @@ export function expected(setting: TSchema): string {
     case 'boolean':
       return 'true or false';
     case 'array': {
-      const most = schema.maxItems === undefined ? '' : ` of at most ${schema.maxItems}`;
+      const most = schema.maxItems === undefined ? '' : ` of at most ${schema.maxItems} items`;
       return `a comma-separated list${most}, each ${expected(schema.items as TSchema)}`;
     }
     case 'string': {
-      const length =
-        schema.minLength !== undefined && schema.maxLength !== undefined
-          ? ` of ${schema.minLength} to ${schema.maxLength} characters`
-          : schema.minLength !== undefined
-            ? ` of at least ${schema.minLength} characters`
-            : schema.maxLength !== undefined
-              ? ` of at most ${schema.maxLength} characters`
-              : '';
-      const pattern = schema.pattern === undefined ? '' : ` matching ${schema.pattern}`;
-      return `a string${length}${pattern}`;
+      const { minLength, maxLength, pattern } = schema as {
+        minLength?: number;
+        maxLength?: number;
+        pattern?: string;
+      };
+      const kind =
+        minLength === 1 && maxLength === undefined
+          ? 'a non-empty string'
+          : `a string${length(minLength, maxLength)}`;
+      return pattern === undefined ? kind : `${kind} matching ${pattern}`;
     }
     default:
       return 'valid';
   }
 }
+
+const length = (min: number | undefined, max: number | undefined) => {
+  if (min !== undefined && max !== undefined) return ` of ${min} to ${max} characters`;
+  if (min !== undefined) return ` of at least ${min} characters`;
+  if (max !== undefined) return ` of at most ${max} characters`;
+  return '';
+};
 
 /** A setting's default as written on a command line or in an environment file ('' when it has none). */
 export function defaultText(setting: TSchema): string {
