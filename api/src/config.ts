@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import { ConfigError, LogLevelSetting, readConfig } from '@flock/shared/service';
 import { type Static, Type } from 'typebox';
 
-const DatabaseUrl = (description: string) => Type.String({ pattern: '^postgres(ql)?://', description });
+const DatabaseUrl = (description: string) =>
+  Type.String({ pattern: '^postgres(ql)?://', expected: 'a postgres:// or postgresql:// URL', description });
 const List = (description: string) => Type.Array(Type.String({ minLength: 1 }), { default: [], description });
 
 const Port = (defaultPort: number, description: string) =>

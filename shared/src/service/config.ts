@@ -52,7 +52,7 @@ export function readConfig<T extends TObject>(schema: T, sources: ConfigSources)
     if (raw === undefined) {
       const fallback = Value.Default(setting, undefined);
       if (fallback !== undefined) config[key] = fallback;
-      else if (required.has(key)) problems.push(`${source}: is required (${expected(setting)})`);
+      else if (required.has(key)) problems.push(`${source} is required: ${expected(setting)}`);
       continue;
     }
     const value = fromString(setting, raw);

@@ -99,7 +99,7 @@ describe('readConfig', () => {
       'ORIGINS: must be a comma-separated list of at most 3 items, each a string matching ^https?:// (got "https://a.example,ftp://b.example")',
       'NAME: must be a string of at least 2 characters (got "x")',
       'URL: must be a postgres:// URL (got "mysql://db")',
-      'TOKEN: is required (a non-empty string)',
+      'TOKEN is required: a non-empty string',
     ]);
   });
 
@@ -110,7 +110,7 @@ describe('readConfig', () => {
 
   it('joins the problems as the error message', () => {
     expect(() => readConfig(Schema, { env: { PORT: 'x' } })).toThrow(
-      'PORT: must be an integer from 0 to 65535 (got "x")\nTOKEN: is required',
+      'PORT: must be an integer from 0 to 65535 (got "x")\nTOKEN is required',
     );
   });
 });
