@@ -2,6 +2,7 @@
 // service) so tests build it exactly as production does, against their own database.
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createLogger } from '@flock/shared/service';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import { clientErrorOptions, hostRequired } from './client-errors.ts';
@@ -50,17 +51,20 @@ export interface AppDependencies {
   /** How replicas learn of new events: PostgreSQL LISTEN/NOTIFY, or in-process for the embedded database. */
   wakeMode: WakeMode;
   databaseUrl: string;
+  /** Logger options instead of the service's own logger (tests capture lines with them). */
   logger?: FastifyServerOptions['logger'];
 }
 
 export async function buildApp(deps: AppDependencies) {
   const { config } = deps;
   const app = Fastify({
-    logger: deps.logger ?? { level: config.LOG_LEVEL },
+    ...(deps.logger !== undefined
+      ? { logger: deps.logger }
+      : { loggerInstance: createLogger({ name: 'flock-api', level: config.LOG_LEVEL }) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Forwarded headers count only from the proxies named in TRUSTED_PROXIES: from anyone else they would
     // let a client pick its own address, and so its own rate limits.
-    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
     schemaController,
     // Tokens travel in headers only; never log them.
     requestIdHeader: false,
@@ -101,7 +105,7 @@ export async function buildApp(deps: AppDependencies) {
   app.removeContentTypeParser('text/plain');
   await app.register(database, { orm: deps.orm });
   await app.register(metricsPlugin, { metrics: deps.metrics });
-  await app.register(security, { corsOrigins: config.corsOrigins });
+  await app.register(security, { corsOrigins: config.CORS_ORIGINS });
   await app.register(loadShedding, {
     maxEventLoopDelayMs: config.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
     maxDbWaiting: config.OVERLOAD_MAX_DB_WAITING,
@@ -128,7 +132,7 @@ export async function buildApp(deps: AppDependencies) {
       });
       await api.register(tagRoutes, { prefix: '/tags' });
       await api.register(liveRoutes, {
-        allowedOrigins: config.liveAllowedOrigins,
+        allowedOrigins: config.LIVE_ALLOWED_ORIGINS,
         maxSubscriptions: config.LIVE_MAX_SUBSCRIPTIONS,
         maxConnectionsPerUser: config.LIVE_MAX_CONNECTIONS_PER_USER,
         maxFrameBytes: config.LIVE_MAX_FRAME_BYTES,

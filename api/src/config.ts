@@ -1,7 +1,11 @@
 // Configuration comes from environment variables only, validated once at start-up.
 import { isIP } from 'node:net';
-import { ConfigError, parseEnv } from '@flock/shared/env';
+import { ConfigError, LogLevelSetting, readConfig } from '@flock/shared/service';
 import { type Static, Type } from 'typebox';
+
+const DatabaseUrl = (description: string) =>
+  Type.String({ pattern: '^postgres(ql)?://', expected: 'a postgres:// or postgresql:// URL', description });
+const List = (description: string) => Type.Array(Type.String({ minLength: 1 }), { default: [], description });
 
 const Port = (defaultPort: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description });
@@ -16,10 +20,7 @@ export const ConfigSchema = Type.Object({
   METRICS_HOST: Type.String({ default: '127.0.0.1', description: 'Address the metrics server binds to' }),
   METRICS_PORT: Port(9091, 'Prometheus /metrics port, never proxied publicly'),
   DATABASE_URL: Type.Optional(
-    Type.String({
-      pattern: '^postgres(ql)?://',
-      description: 'PostgreSQL URL; when unset, the embedded PGlite database is used',
-    }),
+    DatabaseUrl('PostgreSQL URL; when unset, the embedded PGlite database is used'),
   ),
   DB_POOL_MAX: Type.Integer({
     minimum: 1,
@@ -64,15 +65,10 @@ export const ConfigSchema = Type.Object({
     description:
       'Shed requests with 503 + Retry-After while more than this many have waited for a database connection for 0.5 s',
   }),
-  TRUSTED_PROXIES: Type.String({
-    default: '',
-    description:
-      'Comma-separated addresses or CIDRs of the proxies in front of the API (empty: none). Only a request from one of them has its client address and scheme read from X-Forwarded-For and X-Forwarded-Proto (the rightmost address not trusted); any other, from the socket',
-  }),
-  CORS_ORIGINS: Type.String({
-    default: '',
-    description: 'Comma-separated origins allowed by CORS (empty: same-origin only)',
-  }),
+  TRUSTED_PROXIES: List(
+    'Comma-separated addresses or CIDRs of the proxies in front of the API (empty: none). Only a request from one of them has its client address and scheme read from X-Forwarded-For and X-Forwarded-Proto (the rightmost address not trusted); any other, from the socket',
+  ),
+  CORS_ORIGINS: List('Comma-separated origins allowed by CORS (empty: same-origin only)'),
   SHUTDOWN_DELAY_MS: Type.Integer({
     minimum: 0,
     default: 0,
@@ -84,10 +80,7 @@ export const ConfigSchema = Type.Object({
     default: 10000,
     description: 'Time to drain in-flight requests after SIGTERM before exiting',
   }),
-  LIVE_ALLOWED_ORIGINS: Type.String({
-    default: '',
-    description: 'Comma-separated origins allowed to open the live feed besides the same origin',
-  }),
+  LIVE_ALLOWED_ORIGINS: List('Comma-separated origins allowed to open the live feed besides the same origin'),
   EVENT_RETENTION_SECONDS: Type.Integer({
     minimum: 60,
     default: 86400,
@@ -127,10 +120,7 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'Log every request and response (off: only 5xx and requests slower than 1 s are logged)',
   }),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
-    { default: 'info' },
-  ),
+  LOG_LEVEL: LogLevelSetting(),
   WEB_DIST: Type.String({
     default: '',
     description: 'Folder of the built web app to serve at / (empty: do not serve it)',
@@ -143,9 +133,6 @@ export interface Config extends RawConfig {
   /** True when no DATABASE_URL is given: PGlite runs in-process. */
   embedded: boolean;
   jwtSecret: string;
-  corsOrigins: string[];
-  liveAllowedOrigins: string[];
-  trustedProxies: string[];
 }
 
 /** Fixed and public on purpose: only the embedded development mode may fall back to it. */
@@ -153,8 +140,8 @@ const EMBEDDED_DEV_JWT_SECRET = 'flock-embedded-development-secret-not-for-produ
 
 export { ConfigError };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const raw = parseEnv<RawConfig>(ConfigSchema, env);
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw = readConfig(ConfigSchema, { env });
 
   const embedded = raw.DATABASE_URL === undefined;
   const problems: string[] = [];
@@ -164,21 +151,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.NODE_ENV === 'production' && embedded) {
     problems.push('DATABASE_URL is required when NODE_ENV=production');
   }
-  const trustedProxies = list(raw.TRUSTED_PROXIES);
-  for (const entry of trustedProxies) {
+  for (const entry of raw.TRUSTED_PROXIES) {
     if (!isAddressOrCidr(entry))
       problems.push(`TRUSTED_PROXIES: ${JSON.stringify(entry)} is not an IP address or CIDR`);
   }
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  if (problems.length > 0) throw new ConfigError(problems);
 
   return {
     ...raw,
     embedded,
     jwtSecret: raw.JWT_SECRET ?? EMBEDDED_DEV_JWT_SECRET,
-    corsOrigins: list(raw.CORS_ORIGINS),
-    liveAllowedOrigins: list(raw.LIVE_ALLOWED_ORIGINS),
-    trustedProxies,
   };
+}
+
+/** The migration program's settings (`node api/src/db/migrate.ts`): the database only, and required. */
+export const MigrationConfigSchema = Type.Object({
+  DATABASE_URL: DatabaseUrl('The PostgreSQL database to migrate'),
+  LOG_LEVEL: LogLevelSetting(),
+});
+
+export function loadMigrationConfig(env: Record<string, string | undefined> = process.env) {
+  return readConfig(MigrationConfigSchema, { env });
 }
 
 function isAddressOrCidr(entry: string): boolean {
@@ -188,9 +181,3 @@ function isAddressOrCidr(entry: string): boolean {
   if (bits === undefined) return true;
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
-
-const list = (value: string) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);

@@ -1,6 +1,6 @@
 // Everything a running API process owns, started and stopped in order: database (embedded or not),
 // migrations, the public app and the metrics server.
-import type { FastifyInstance } from 'fastify';
+import { createMetricsServer, type MetricsServer } from '@flock/shared/service';
 import { type App, type AppDependencies, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
@@ -8,11 +8,10 @@ import { migrate } from './db/migrate.ts';
 import { openOrm, poolFor } from './db/orm.ts';
 import { createTokenService } from './domain/tokens.ts';
 import { createMetrics } from './metrics/registry.ts';
-import { buildMetricsServer } from './metrics/server.ts';
 
 export interface Runtime {
   app: App;
-  metricsServer: FastifyInstance;
+  metricsServer: MetricsServer;
   /** Fails readiness at once, lets in-flight requests finish, then closes everything. */
   stop(): Promise<void>;
 }
@@ -55,7 +54,7 @@ export async function startRuntime(config: Config, options: { listen?: boolean }
     databaseUrl = embedded.url;
   }
   const { orm, metrics, app } = await assemble(config, { databaseUrl, embedded: embedded !== undefined });
-  const metricsServer = buildMetricsServer(metrics.registry);
+  const metricsServer = createMetricsServer(metrics.registry);
   app.addHook('onClose', async () => {
     await metricsServer.close();
     await orm.close();

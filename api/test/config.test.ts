@@ -48,7 +48,7 @@ describe('configuration', () => {
       CORS_ORIGINS: 'https://a.example, https://b.example',
       DB_POOL_MAX: '25',
     });
-    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
     expect(config.DB_POOL_MAX).toBe(25);
     expect(config.embedded).toBe(false);
   });

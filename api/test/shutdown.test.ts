@@ -56,6 +56,6 @@ describe('graceful shutdown', () => {
   it('refuses to start with a clear message for each bad variable', async () => {
     await expect(
       startApiProcess({ DATABASE_URL: 'postgresql://127.0.0.1:1/none', PORT: 'x' }),
-    ).rejects.toThrow(/PORT: must be integer/);
+    ).rejects.toThrow(/PORT: must be an integer/);
   });
 });

@@ -1,36 +1,33 @@
-// JSON lines on stdout (what a cluster's log collector expects), with levels, and a throttle so a
-// thousand bots hitting the same outage write one line every few seconds instead of a thousand.
-import type { LogLevel } from './config.ts';
+// The agent's log: the services' pino logger (JSON lines on stdout), and a throttle so a thousand bots
+// hitting the same outage write one line every few seconds instead of a thousand.
+import { createLogger as createServiceLogger, type LogLevel } from '@flock/shared/service';
+
+type Fields = Record<string, unknown>;
 
 export interface Logger {
-  error(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  debug(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  debug(msg: string, fields?: Fields): void;
   /** At most one line per `key` per interval; the next one says how many were left out. */
-  throttled(
-    level: 'error' | 'warn' | 'info',
-    key: string,
-    msg: string,
-    fields?: Record<string, unknown>,
-  ): void;
+  throttled(level: 'error' | 'warn' | 'info', key: string, msg: string, fields?: Fields): void;
 }
-
-const RANK: Record<LogLevel, number> = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
 export function createLogger(
   level: LogLevel,
   options: { write?: (line: string) => void; now?: () => number; throttleMs?: number } = {},
 ): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { write } = options;
+  const pino = createServiceLogger({
+    name: 'flock-bot-agent',
+    level,
+    ...(write ? { destination: { write: (line: string) => write(line.trimEnd()) } } : {}),
+  });
   const now = options.now ?? Date.now;
   const throttleMs = options.throttleMs ?? 10_000;
   const lastByKey = new Map<string, { at: number; suppressed: number }>();
-
-  const emit = (lineLevel: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
-    if (RANK[lineLevel] > RANK[level]) return;
-    write(JSON.stringify({ level: lineLevel, time: new Date().toISOString(), msg, ...fields }));
-  };
+  const emit = (lineLevel: 'error' | 'warn' | 'info' | 'debug', msg: string, fields: Fields = {}) =>
+    pino[lineLevel](fields, msg);
 
   return {
     error: (msg, fields) => emit('error', msg, fields),

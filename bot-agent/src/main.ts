@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // The bot agent process: configuration, metrics server, the swarm, and a clean stop on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
+import { createMetricsServer } from '@flock/shared/service';
 import { AGENT_VERSION, type Agent, startAgent } from './agent.ts';
 import { CommanderError, type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
-import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 import { summarize } from './summary.ts';
 
 let config: Config;
 try {
-  config = loadConfig(process.argv.slice(2), process.env);
+  config = loadConfig(process.argv.slice(2));
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (!(error instanceof ConfigError)) throw error;
@@ -23,9 +23,11 @@ const log = createLogger(config.logLevel);
 const seed = config.seed || randomBytes(8).toString('hex');
 const metrics = createMetrics({ swarm: config.swarmName, pod: config.podName, version: AGENT_VERSION });
 
+// /healthz says how many bots this pod runs.
+const metricsServer = createMetricsServer(metrics.registry, { health: () => ({ bots: config.botsPerPod }) });
+
 let stopping = false;
 let agent: Agent | undefined;
-let metricsServer: MetricsServer | undefined;
 // Registered before anything starts, so a SIGTERM at any moment is a clean stop.
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -37,7 +39,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.stopGraceMs + 2_000).unref();
   await agent?.stop();
-  await metricsServer?.close();
+  await metricsServer.close();
   log.info('stopped', { totals: await summarize(metrics) });
   // Idle keep-alive sockets to the API would hold the event loop open for a few more seconds.
   process.exit(0);
@@ -45,14 +47,12 @@ async function shutdown(signal: string) {
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
-metricsServer = await startMetricsServer(metrics.registry, {
-  host: config.metricsHost,
-  port: config.metricsPort,
-  health: () => ({ bots: config.botsPerPod }),
-}).catch((error: unknown) => {
-  log.error('cannot serve metrics', { error: String(error), port: config.metricsPort });
-  process.exit(1);
-});
+const metricsUrl = await metricsServer
+  .listen({ host: config.metricsHost, port: config.metricsPort })
+  .catch((error: unknown) => {
+    log.error('cannot serve metrics', { error: String(error), port: config.metricsPort });
+    process.exit(1);
+  });
 
 agent = startAgent({ config, seed, metrics, log });
 log.info('bot agent started', {
@@ -65,7 +65,7 @@ log.info('bot agent started', {
   jitterPercent: config.jitterPercent,
   seed,
   target: config.targetUrl,
-  metrics: `${metricsServer.url}/metrics`,
+  metrics: `${metricsUrl}/metrics`,
   firstBot: agent.bots[0]?.username,
 });
 

@@ -2,7 +2,7 @@
 // loadConfig and from the real process.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TAG_PATTERN } from '@flock/shared';
+import { TAG_INPUT_PATTERN } from '@flock/shared';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
@@ -79,11 +79,11 @@ describe('loadConfig', () => {
       'BOTS_PER_POD: must be an integer from 1 to 10000 (got "many")',
       'POSTS_PER_HOUR: must be an integer from 0 to 360000 (got "1.5")',
       '--likes-per-hour: must be an integer from 0 to 360000 (got "-1")',
-      `TAG_POOL: has invalid tags (not ok, ümlaut): each must match ${TAG_PATTERN} (got "ok,not ok,Ümlaut")`,
+      `TAG_POOL: must be a comma-separated list of at most 100 tags, each matching ${TAG_INPUT_PATTERN} (got "ok,not ok,Ümlaut")`,
       'JITTER_PERCENT: must be an integer from 0 to 100 (got "101")',
       'TARGET_URL: must be an http:// or https:// URL (got "ftp://x")',
       'METRICS_PORT: must be an integer from 0 to 65535 (got "70000")',
-      'LOG_LEVEL: must be one of silent, error, warn, info, debug (got "loud")',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
   });
 

@@ -1,12 +1,11 @@
-// Configuration from environment variables, validated by a TypeBox schema (env-schema: defaults,
-// strings coerced to numbers and booleans), every problem named at once. The API and the operator
-// read theirs through it.
+// The operator's configuration reader, from environment variables against a TypeBox schema (env-schema:
+// defaults, strings coerced to numbers and booleans), every problem named at once. The API and the bot
+// agent read theirs with ./service/config.ts; the operator moves to it too, and then this goes.
 import { envSchema } from 'env-schema';
 import type { TObject } from 'typebox';
+import { ConfigError } from './service/config.ts';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** The environment as the schema's type, or a ConfigError naming each bad or missing variable. */
 export function parseEnv<T>(schema: TObject, env: NodeJS.ProcessEnv): T {

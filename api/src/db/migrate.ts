@@ -2,8 +2,10 @@
 // (`node api/src/db/migrate.ts`, DATABASE_URL from the environment) for Compose's `migrate` service and the
 // Kubernetes init container. Runs hold a PostgreSQL advisory lock, so concurrent replicas and init steps
 // take turns: the first applies what is pending, the others then find nothing to do.
+import { createLogger } from '@flock/shared/service';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { ConfigError, loadMigrationConfig } from '../config.ts';
 import { openOrm } from './orm.ts';
 
 /** The advisory lock's key (no other code takes advisory locks on this database). */
@@ -33,15 +35,19 @@ export async function migrate(orm: MikroORM, options: { lock: boolean }): Promis
 }
 
 if (import.meta.main) {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    console.error('DATABASE_URL is required: the PostgreSQL database to migrate');
+  let config: ReturnType<typeof loadMigrationConfig>;
+  try {
+    config = loadMigrationConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`flock-migrate: invalid configuration:\n${error.message}`);
     process.exit(2);
   }
-  const orm = await openOrm({ databaseUrl, poolMax: 1 });
+  const log = createLogger({ name: 'flock-migrate', level: config.LOG_LEVEL });
+  const orm = await openOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
   try {
     const applied = await migrate(orm, { lock: true });
-    console.log(JSON.stringify({ msg: 'migrations applied', applied }));
+    log.info({ applied }, 'migrations applied');
   } finally {
     await orm.close();
   }

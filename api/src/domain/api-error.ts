@@ -1,17 +1,12 @@
 /** An error a client caused or must know about; anything else becomes a generic 500. */
 export class ApiError extends Error {
-  readonly statusCode: number;
+  readonly status: number;
   readonly code: string;
   readonly details: { field: string; message: string }[] | undefined;
 
-  constructor(
-    statusCode: number,
-    code: string,
-    message: string,
-    details?: { field: string; message: string }[],
-  ) {
+  constructor(status: number, code: string, message: string, details?: { field: string; message: string }[]) {
     super(message);
-    this.statusCode = statusCode;
+    this.status = status;
     this.code = code;
     this.details = details;
   }

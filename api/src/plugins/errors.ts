@@ -45,7 +45,7 @@ export default fp(
           );
       }
       if (error instanceof ApiError) {
-        return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+        return reply.code(error.status).send(errorBody(error.code, error.message, error.details));
       }
       if (isDatabaseUnavailable(error)) {
         request.log.warn({ err: error }, 'database unavailable');

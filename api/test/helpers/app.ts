@@ -1,8 +1,8 @@
 // Builds the API exactly as production does (same plugins, migrations applied) on a test database.
+import { createMetricsServer, type MetricsServer } from '@flock/shared/service';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { App, AppDependencies } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { buildMetricsServer } from '../../src/metrics/server.ts';
 import { assemble } from '../../src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -13,7 +13,7 @@ export interface TestApp {
   orm: MikroORM;
   config: Config;
   database: TestDatabase;
-  metrics: ReturnType<typeof buildMetricsServer>;
+  metrics: MetricsServer;
   close(): Promise<void>;
 }
 
@@ -48,7 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     orm,
     config,
     database,
-    metrics: buildMetricsServer(metricsRegistry.registry),
+    metrics: createMetricsServer(metricsRegistry.registry),
     async close() {
       await app.close();
       await orm.close();
