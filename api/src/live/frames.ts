@@ -1,5 +1,11 @@
 // The one place server frames become text, typed against the wire's `ServerFrame` (shared/src/live.ts).
-import { type EventFrame, LIVE_EVENT_TYPES, type LiveEventType, type ServerFrame, type StreamName } from '@flock/shared';
+import {
+  type EventFrame,
+  LIVE_EVENT_TYPES,
+  type LiveEventType,
+  type ServerFrame,
+  type StreamName,
+} from '@flock/shared';
 import type { RoutedEvent } from './streams.ts';
 
 export const encodeFrame = (frame: ServerFrame): string => JSON.stringify(frame);

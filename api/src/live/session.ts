@@ -88,7 +88,11 @@ async function handleFrame(connection: LiveConnection, text: string | null, cont
   }
   if (!clientFrame.Check(frame)) {
     const problem = frame === undefined ? 'frames are JSON text' : [...clientFrame.Errors(frame)][0]?.message;
-    connection.send({ type: 'error', code: 'BAD_FRAME', message: `Invalid frame: ${problem ?? 'unknown shape'}` });
+    connection.send({
+      type: 'error',
+      code: 'BAD_FRAME',
+      message: `Invalid frame: ${problem ?? 'unknown shape'}`,
+    });
     return;
   }
   const stream = frame.stream as StreamName;

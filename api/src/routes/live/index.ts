@@ -8,11 +8,7 @@ import type { RoutePlugin } from '../types.ts';
 const liveRoutes: RoutePlugin<LiveEndpointOptions> = async (app, options) => {
   const endpoint = liveEndpoint(app, options);
   await app.register(websocket, { options: endpoint.serverOptions, preClose: endpoint.closeAll });
-  app.get(
-    '/ws',
-    { websocket: true, preValidation: endpoint.admit, schema: { hide: true } },
-    endpoint.open,
-  );
+  app.get('/ws', { websocket: true, preValidation: endpoint.admit, schema: { hide: true } }, endpoint.open);
   app.addHook('onClose', endpoint.stop);
 };
 
