@@ -44,8 +44,9 @@ export function liveEndpoint(app: FastifyInstance, options: LiveEndpointOptions)
   };
 }
 
-function closeAll(hub: LiveHub): Promise<unknown> {
-  return Promise.all(
+// Resolves to nothing: Fastify takes a close hook's resolved value for an error.
+async function closeAll(hub: LiveHub): Promise<void> {
+  await Promise.all(
     [...hub.connections].map(
       ({ socket }) =>
         new Promise<void>((resolve) => {
