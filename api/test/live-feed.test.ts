@@ -272,7 +272,7 @@ describe('live authentication and limits', () => {
        from generate_series(1, 8000) g returning id::text as first`,
       [content],
     );
-    t.app.liveFeed.committed(first);
+    t.app.liveFeed.announce([first]);
     // (Checked on the newest frame only: filtering 8,000 frames on every arrival would be quadratic.)
     await normal.waitFor(
       () => {

@@ -38,23 +38,22 @@ export type ClientFrame = Static<typeof ClientFrame>;
 
 /** The message as it was created (likedByMe is always false: it is the same frame for everyone). */
 export const MessageCreatedData = Message;
+/** What every live event about a message carries, so a client can route it without fetching it. */
 export const MessageRef = Type.Object({
   id: Type.String(),
   author: Type.Object({ username: Type.String(), bot: Type.Boolean() }),
   tags: Type.Array(Type.String()),
 });
-export const MessageLikedData = Type.Object({
-  id: Type.String(),
-  author: Type.Object({ username: Type.String(), bot: Type.Boolean() }),
-  tags: Type.Array(Type.String()),
-  likeCount: Type.Integer(),
-});
+export type MessageRef = Static<typeof MessageRef>;
+export const MessageLikedData = Type.Object({ ...MessageRef.properties, likeCount: Type.Integer() });
 
-export type LiveEventType = 'message.created' | 'message.deleted' | 'message.liked';
+/** The events clients receive; the one list their type is derived from. */
+export const LIVE_EVENT_TYPES = ['message.created', 'message.deleted', 'message.liked'] as const;
+export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 export interface LiveEventDataMap {
   'message.created': Static<typeof MessageCreatedData>;
-  'message.deleted': Static<typeof MessageRef>;
+  'message.deleted': MessageRef;
   'message.liked': Static<typeof MessageLikedData>;
 }
 
@@ -104,10 +103,16 @@ export type ServerFrame =
   | ResyncFrame
   | ErrorFrame;
 
-/** Close codes besides the standard 1001 (going away: reconnect elsewhere) and 1009 (frame too large). */
+/** Every close code the live feed uses, standard and its own; nowhere else is one spelled as a number. */
 export const LiveCloseCode = {
+  /** The client (or the server, to a client that asked) ends the connection on purpose. */
+  NormalClosure: 1000,
+  /** The server is shutting down: reconnect, to any replica, and resume with `since`. */
+  GoingAway: 1001,
   /** The client sent far more frames than it could have subscriptions, without waiting for answers. */
   PolicyViolation: 1008,
+  /** A frame larger than the server accepts (sent by the WebSocket layer itself). */
+  MessageTooBig: 1009,
   /** A subscription could not start (the database is briefly away): reconnect with backoff and resume. */
   TryAgainLater: 1013,
   /** The token expired while connected: log in again. */
@@ -119,3 +124,4 @@ export const LiveCloseCode = {
   /** Too many connections for this user. */
   TooManyConnections: 4029,
 } as const;
+export type LiveCloseCode = (typeof LiveCloseCode)[keyof typeof LiveCloseCode];

@@ -1,7 +1,8 @@
 // Tells the other replicas about this replica's commits: one NOTIFY at a time, carrying every commit since
 // the last one. A NOTIFY per write took a pool connection and a transaction of its own per write, as many
 // as the writes themselves; now, when writes commit faster than a NOTIFY goes out, they share one.
-import { type CommitNotice, encodeNotices, MAX_NOTICES_PER_PAYLOAD } from './notifications.ts';
+import { encodeNotices, MAX_NOTICES_PER_PAYLOAD } from './notifications.ts';
+import type { CommitNotice } from './wake-transport.ts';
 
 export class CommitNotifier {
   readonly #send: (payload: string) => Promise<unknown>;

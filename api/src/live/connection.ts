@@ -1,16 +1,13 @@
-// One client connection: its subscriptions, each with its own position in the event sequence, and a
-// bounded send buffer. An event reaches a subscription at most once and in id order; a subscription
+// One client connection: what it sends to its subscriptions (kept in the hub's subscription index, each
+// with its own position in the event sequence), through a bounded send buffer. An event reaches a subscription at most once and in id order; a subscription
 // that is catching up from `since` holds live events back until its replay is done.
-import type { ServerFrame, StreamName } from '@flock/shared';
+import { LiveCloseCode, type ServerFrame, type StreamName } from '@flock/shared';
 import type { WebSocket } from 'ws';
+import { encodeFrame, eventFrame } from './frames.ts';
 import type { RoutedEvent } from './streams.ts';
+import type { Subscription, SubscriptionIndex } from './subscriptions.ts';
 
-interface Subscription {
-  /** The last event id delivered (or skipped as already seen) for this stream. */
-  position: bigint;
-  /** Live events that arrived while the replay was running; sent after it. */
-  held: RoutedEvent[] | null;
-}
+export type LiveSubscription = Subscription<LiveConnection>;
 
 export interface DeliveryObserver {
   delivered(event: RoutedEvent): void;
@@ -21,7 +18,7 @@ export class LiveConnection {
   readonly socket: WebSocket;
   readonly userId: number;
   readonly username: string;
-  readonly #subscriptions = new Map<StreamName, Subscription>();
+  readonly #subscriptions: SubscriptionIndex<LiveConnection>;
   readonly #maxBufferedBytes: number;
   readonly #observer: DeliveryObserver;
   #closed = false;
@@ -29,90 +26,78 @@ export class LiveConnection {
   constructor(
     socket: WebSocket,
     user: { id: number; username: string },
-    maxBufferedBytes: number,
-    observer: DeliveryObserver,
+    options: {
+      subscriptions: SubscriptionIndex<LiveConnection>;
+      maxBufferedBytes: number;
+      observer: DeliveryObserver;
+    },
   ) {
     this.socket = socket;
     this.userId = user.id;
     this.username = user.username;
-    this.#maxBufferedBytes = maxBufferedBytes;
-    this.#observer = observer;
+    this.#subscriptions = options.subscriptions;
+    this.#maxBufferedBytes = options.maxBufferedBytes;
+    this.#observer = options.observer;
   }
 
-  get streams(): StreamName[] {
-    return [...this.#subscriptions.keys()];
+  get subscriptionCount(): number {
+    return this.#subscriptions.countOf(this);
   }
 
   has(stream: StreamName): boolean {
-    return this.#subscriptions.has(stream);
-  }
-
-  /** Starts a subscription at `position`; live events are held until `finishReplay`. */
-  beginSubscription(stream: StreamName, position: bigint): void {
-    this.#subscriptions.set(stream, { position, held: [] });
+    return this.#subscriptions.get(this, stream) !== undefined;
   }
 
   /** Sends replayed events (oldest first) for a subscription that is catching up. */
   replay(stream: StreamName, events: RoutedEvent[]): void {
-    const subscription = this.#subscriptions.get(stream);
+    const subscription = this.#subscriptions.get(this, stream);
     if (!subscription) return;
-    for (const event of events) this.#sendTo([stream], [subscription], event);
+    for (const event of events) this.#sendTo([subscription], event);
   }
 
   /** Ends the catch-up: sends what was held back, then the subscription is live. */
   finishReplay(stream: StreamName): void {
-    const subscription = this.#subscriptions.get(stream);
+    const subscription = this.#subscriptions.get(this, stream);
     if (!subscription?.held) return;
     const held = subscription.held;
     subscription.held = null;
-    for (const event of held) this.#sendTo([stream], [subscription], event);
-  }
-
-  unsubscribe(stream: StreamName): boolean {
-    return this.#subscriptions.delete(stream);
+    for (const event of held) this.#sendTo([subscription], event);
   }
 
   /** The common case, without allocations: a live event that matches one of this connection's streams. */
-  deliverOne(event: RoutedEvent, stream: StreamName): void {
-    const subscription = this.#subscriptions.get(stream);
-    if (!subscription) return;
+  deliverOne(event: RoutedEvent, subscription: LiveSubscription): void {
     if (subscription.held) {
       subscription.held.push(event);
       return;
     }
     if (event.id <= subscription.position) return;
     subscription.position = event.id;
-    const frame = event.frames?.get(stream) ?? frameOf(event, [stream]);
-    if (this.#sendRaw(frame)) this.#observer.delivered(event);
+    if (this.#sendRaw(eventFrame(event, subscription.stream))) this.#observer.delivered(event);
   }
 
-  /** A live event whose streams include some of this connection's subscriptions. */
-  deliver(event: RoutedEvent, matching: StreamName[]): void {
-    const live: StreamName[] = [];
-    const subscriptions: Subscription[] = [];
-    for (const stream of matching) {
-      const subscription = this.#subscriptions.get(stream);
-      if (!subscription) continue;
+  /** A live event whose streams include several of this connection's subscriptions. */
+  deliver(event: RoutedEvent, matching: LiveSubscription[]): void {
+    const live: LiveSubscription[] = [];
+    for (const subscription of matching) {
       if (subscription.held) subscription.held.push(event);
-      else {
-        live.push(stream);
-        subscriptions.push(subscription);
-      }
+      else live.push(subscription);
     }
-    if (live.length > 0) this.#sendTo(live, subscriptions, event);
+    if (live.length > 0) this.#sendTo(live, event);
   }
 
-  #sendTo(streams: StreamName[], subscriptions: Subscription[], event: RoutedEvent): void {
-    const fresh = streams.filter((_, index) => event.id > subscriptions[index]!.position);
+  #sendTo(subscriptions: LiveSubscription[], event: RoutedEvent): void {
+    const fresh = subscriptions.filter((subscription) => event.id > subscription.position);
     if (fresh.length === 0) return;
-    for (const subscription of subscriptions)
-      if (event.id > subscription.position) subscription.position = event.id;
-    const frame = frameOf(event, fresh);
+    for (const subscription of fresh) subscription.position = event.id;
+    const frame = eventFrame(
+      event,
+      fresh.map((subscription) => subscription.stream),
+    );
     if (this.#sendRaw(frame)) this.#observer.delivered(event);
   }
 
   send(frame: ServerFrame): void {
-    this.#sendRaw(JSON.stringify(frame));
+    this.#sendRaw(encodeFrame(frame));
   }
 
   #sendRaw(frame: string | Buffer): boolean {
@@ -121,7 +106,7 @@ export class LiveConnection {
     if (this.socket.bufferedAmount + frame.length > this.#maxBufferedBytes) {
       this.#closed = true;
       this.#observer.tooSlow();
-      this.socket.close(4008, 'too slow: send buffer full');
+      this.socket.close(LiveCloseCode.TooSlow, 'too slow: send buffer full');
       // close() waits for the buffer to drain, which a stalled client never does.
       setTimeout(() => this.socket.terminate(), 1_000).unref();
       return false;
@@ -130,21 +115,4 @@ export class LiveConnection {
     this.socket.send(frame, { binary: false });
     return true;
   }
-}
-
-/**
- * The event's frame for a set of streams, encoded once and shared by every connection that gets that set
- * (most get `public` alone): fan-out then costs one send per connection, not a serialisation each.
- */
-function frameOf(event: RoutedEvent, streams: StreamName[]): Buffer {
-  const key = streams.length === 1 ? streams[0]! : streams.join(' ');
-  event.frames ??= new Map();
-  let frame = event.frames.get(key);
-  if (!frame) {
-    frame = Buffer.from(
-      `{"type":"event","id":"${event.id}","event":"${event.type}","streams":${JSON.stringify(streams)},"data":${event.json}}`,
-    );
-    event.frames.set(key, frame);
-  }
-  return frame;
 }

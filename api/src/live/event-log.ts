@@ -2,7 +2,10 @@
 // horizon that no still-running transaction can commit under (see horizon.ts), so events committed out
 // of id order are neither skipped nor delivered twice, on every replica alike (see horizon.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { compiler, sqlOf } from '../db/kysely.ts';
 import { APPLICATION_NAME } from '../db/orm.ts';
+import { prepared } from '../db/prepared.ts';
 import { type HorizonCandidate, settleHorizon } from './horizon.ts';
 import type { RoutedEvent } from './streams.ts';
 
@@ -12,6 +15,36 @@ interface EventRow {
   payload: { author: { username: string }; tags: string[]; userId?: number } & Record<string, unknown>;
   created_at: Date | string;
 }
+
+// Read on every wake, so built and compiled once. Order matters: the sequence first, then the running
+// transactions, in separate statements (see horizon.ts).
+const sequenceStatement = sql<{
+  last_value: string;
+  is_called: boolean;
+}>`select last_value, is_called from events_id_seq`.compile(compiler);
+// Autovacuum takes transaction ids (ANALYZE writes statistics) but never writes an event.
+const activityStatement = sql<{ running: string[]; own: string[] }>`
+  select coalesce(array_agg(backend_xid::text), '{}') as running,
+         coalesce(array_agg(backend_xid::text) filter (where application_name = ${APPLICATION_NAME}), '{}') as own
+    from pg_stat_activity
+   where backend_xid is not null and datname = current_database() and backend_type <> 'autovacuum worker'`.compile(
+  compiler,
+);
+const readStatement = prepared(({ after, until, limit }: { after: string; until: string; limit: number }) =>
+  compiler
+    .selectFrom('events as e')
+    .select([
+      sql<string>`e.id::text`.as('id'),
+      sql<RoutedEvent['type']>`e.type`.as('type'),
+      sql<EventRow['payload']>`e.payload`.as('payload'),
+      'e.created_at',
+    ])
+    .where('e.id', '>', after)
+    .where('e.id', '<=', until)
+    // Qualified: a bare `id` here would name the text alias and sort '10' before '9'.
+    .orderBy('e.id')
+    .limit(limit),
+);
 
 export interface EventLogOptions {
   /** A fresh EntityManager for each read (never inside a request's transaction). */
@@ -112,18 +145,9 @@ export class EventLog {
 
   async #readOnce(): Promise<void> {
     const em = this.#options.em();
-    // Order matters: the sequence first, then the running transactions, in separate statements.
-    const [sequence] = await em.execute<{ last_value: string; is_called: boolean }[]>(
-      'select last_value, is_called from events_id_seq',
-    );
-    const [activity] = await em.execute<{ running: string[]; own: string[] }[]>(
-      // Autovacuum takes transaction ids (ANALYZE writes statistics) but never writes an event.
-      `select coalesce(array_agg(backend_xid::text), '{}') as running,
-              coalesce(array_agg(backend_xid::text) filter (where application_name = ?), '{}') as own
-         from pg_stat_activity
-        where backend_xid is not null and datname = current_database() and backend_type <> 'autovacuum worker'`,
-      [APPLICATION_NAME],
-    );
+    const db = sqlOf(em);
+    const [sequence] = (await db.executeQuery(sequenceStatement)).rows;
+    const [activity] = (await db.executeQuery(activityStatement)).rows;
     const running = new Set(activity!.running);
     const allocated = BigInt(sequence!.last_value) - (sequence!.is_called ? 0n : 1n);
     this.#candidates.push({ sequence: allocated, waitingFor: running, takenAt: Date.now() });
@@ -172,11 +196,8 @@ export class EventLog {
 
   /** Events in (after, until], oldest first. */
   async read(after: bigint, until: bigint, limit: number, em = this.#options.em()): Promise<EventRow[]> {
-    return em.execute<EventRow[]>(
-      // Qualified: a bare `id` in ORDER BY would name the text alias and sort '10' before '9'.
-      'select e.id::text as id, e.type, e.payload, e.created_at from events e where e.id > ? and e.id <= ? order by e.id limit ?',
-      [after.toString(), until.toString(), limit],
-    );
+    const statement = readStatement({ after: after.toString(), until: until.toString(), limit });
+    return (await sqlOf(em).executeQuery(statement)).rows;
   }
 
   /**

@@ -1,15 +1,9 @@
-// Wakes this replica's event log when any replica commits an event: PostgreSQL LISTEN on a connection
-// of its own (re-established with backoff when it drops), NOTIFY after commit from the writer. A missed
-// notification only delays delivery until the next poll.
+// PostgreSQL LISTEN/NOTIFY for the wake-ups across replicas: the channel, the payload (a batch of commit
+// notices), and the listener on a connection of its own, re-established with backoff when it drops.
 import pg from 'pg';
+import type { CommitNotice } from './wake-transport.ts';
 
 export const CHANNEL = 'flock_events';
-
-export interface CommitNotice {
-  id: string;
-  /** Commit time on the writer (ms since epoch). */
-  at: number;
-}
 
 /** Notices per NOTIFY: at most 48 bytes each (a 19-digit id), inside PostgreSQL's 8,000-byte payload. */
 export const MAX_NOTICES_PER_PAYLOAD = 150;

@@ -1,4 +1,5 @@
-import type { LiveEventType, StreamName } from '@flock/shared';
+import type { StreamName } from '@flock/shared';
+import type { EventType } from './outbox.ts';
 
 /**
  * What the streams of an event are decided from: every client-facing event is about one message.
@@ -6,7 +7,7 @@ import type { LiveEventType, StreamName } from '@flock/shared';
  */
 export interface RoutedEvent {
   id: bigint;
-  type: LiveEventType | 'account.deleted';
+  type: EventType;
   /** For `account.deleted`: the account whose connections close. */
   accountId?: number;
   /** The event's data, serialised once and shared by every connection it is sent to. */
@@ -15,11 +16,7 @@ export interface RoutedEvent {
   tags: string[];
   /** When the write committed (ms since epoch), for the commit-to-send latency. */
   committedAt: number;
-  /**
-   * The event's frames, encoded once per set of matching streams and shared by every connection that
-   * gets that set (most get `public` alone): fan-out then costs one send per connection, not one
-   * serialisation and UTF-8 encoding each.
-   */
+  /** The event's encoded frames during one dispatch, by set of streams (see frames.ts). */
   frames?: Map<string, Buffer>;
 }
 

@@ -1,21 +1,22 @@
-// The live feed's engine for this process: the event log reader, the hub of connections, the wake-ups
-// (PostgreSQL LISTEN/NOTIFY across replicas, batched by CommitNotifier, or in-process for the embedded
-// database), a slow poll as the fallback, and retention. Write routes call `committed(eventId)` after
-// their transaction commits.
+// The live feed's engine for this process, composed: the event log reader, the hub of connections, the
+// wake-up transport (PostgreSQL LISTEN/NOTIFY across replicas, or in-process for the embedded database),
+// a slow poll as the fallback, and retention. The unit of work announces the events a write committed
+// (`announce`); nothing else does.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import { sqlOf } from '../db/kysely.ts';
 import type { LiveAnnouncer } from '../live/announcer.ts';
-import { CommitNotifier } from '../live/commit-notifier.ts';
 import { EventLog } from '../live/event-log.ts';
+import { describeHolders } from '../live/holders.ts';
 import { LiveHub } from '../live/hub.ts';
-import { CHANNEL, type Listener, listenForCommits } from '../live/notifications.ts';
-import { pruneEvents } from '../live/retention.ts';
+import { postgresWake } from '../live/postgres-wake.ts';
+import { startPruning } from '../live/retention.ts';
+import { inProcessWake, type WakeTransport } from '../live/wake-transport.ts';
 
 export type WakeMode = 'listen' | 'in-process';
 
 export interface LiveFeed extends LiveAnnouncer {
-  /** Called after the transaction that wrote event `eventId` has committed. */
-  committed(eventId: string): void;
   readonly log: EventLog;
   readonly hub: LiveHub;
 }
@@ -35,81 +36,59 @@ export interface LiveFeedOptions {
 
 export default fp(
   async function liveFeed(app: FastifyInstance, options: LiveFeedOptions) {
+    const em = () => app.orm.em.fork();
     const hub = new LiveHub();
     const log = new EventLog({
-      em: () => app.orm.em.fork(),
+      em,
       onEvents: (events) => hub.dispatch(events),
       onError: (error) =>
         app.log.warn({ err: error }, 'live feed: reading events failed; retrying on the next wake'),
-      onAbandoned: (xids) => void describeHolders(xids),
+      onAbandoned: (xids) => void describeHolders(em(), xids, app.log),
     });
 
-    // Who held the feed back: a transaction open that long is a bug (ours have timeouts) or a foreign
-    // session, and the operator needs its pid and query to find it.
-    const describeHolders = async (xids: string[]) => {
-      try {
-        const holders = await app.orm.em.fork().execute(
-          `select pid, backend_xid::text as xid, application_name, backend_type, state, xact_start,
-                  left(query, 200) as query
-             from pg_stat_activity where backend_xid::text = any(?)`,
-          [xids],
-        );
-        app.log.warn(
-          { holders },
-          'live feed: transactions held events back past the wait limit; delivering on',
-        );
-      } catch (error) {
-        app.log.warn({ err: error, xids }, 'live feed: transactions held events back past the wait limit');
-      }
-    };
-
-    let listener: Listener | undefined;
-    if (options.wakeMode === 'listen') {
-      listener = listenForCommits(options.databaseUrl, {
-        notices: (notices) => {
-          for (const notice of notices) log.noteCommit(notice.id, notice.at);
-          log.wake();
-        },
-        reconnected: () => log.wake(),
-        error: (error) =>
-          app.log.warn({ err: error }, 'live feed: notification listener error; reconnecting'),
-      });
-    }
-
-    const notifier = new CommitNotifier(
-      (payload) => app.orm.em.fork().execute('select pg_notify(?, ?)', [CHANNEL, payload]),
-      (error) => app.log.warn({ err: error }, 'live feed: notify failed; other replicas poll'),
-    );
+    const transport: WakeTransport =
+      options.wakeMode === 'listen'
+        ? postgresWake({
+            databaseUrl: options.databaseUrl,
+            sendNotify: (channel, payload) =>
+              sql`select pg_notify(${channel}, ${payload})`.execute(sqlOf(em())),
+            onError: (error, what) =>
+              app.log.warn(
+                { err: error },
+                what === 'listen'
+                  ? 'live feed: notification listener error; reconnecting'
+                  : 'live feed: notify failed; other replicas poll',
+              ),
+          })
+        : inProcessWake();
+    await transport.start((notices) => {
+      for (const notice of notices) log.noteCommit(notice.id, notice.at);
+      log.wake();
+    });
 
     app.decorate('liveFeed', {
       log,
       hub,
-      committed(eventId: string) {
-        const at = Date.now();
-        log.noteCommit(eventId, at);
-        log.wake();
-        if (options.wakeMode === 'listen') notifier.notify({ id: eventId, at });
-      },
       announce(eventIds) {
-        for (const eventId of eventIds) this.committed(eventId);
+        if (eventIds.length === 0) return;
+        const at = Date.now();
+        const notices = eventIds.map((id) => ({ id, at }));
+        for (const notice of notices) log.noteCommit(notice.id, notice.at);
+        log.wake();
+        transport.notify(notices);
       },
     } satisfies LiveFeed);
 
     const poll = setInterval(() => log.wake(), options.pollMs).unref();
-    const prune = setInterval(
-      () =>
-        void pruneEvents(app.orm.em.fork(), options.retentionSeconds).catch((error) =>
-          app.log.warn({ err: error }, 'live feed: pruning events failed'),
-        ),
-      Math.min(60_000, (options.retentionSeconds * 1000) / 4),
-    ).unref();
+    const pruning = startPruning(em, options.retentionSeconds, (error) =>
+      app.log.warn({ err: error }, 'live feed: pruning events failed'),
+    );
 
     app.addHook('onClose', async () => {
       clearInterval(poll);
-      clearInterval(prune);
+      pruning.stop();
       // The pool closes after this hook: what committed last is still announced.
-      await notifier.flushed();
-      await listener?.close();
+      await transport.stop();
     });
 
     log.wake();

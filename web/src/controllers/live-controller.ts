@@ -41,8 +41,6 @@ interface StreamState {
   waiters: Set<() => void>;
 }
 
-const NORMAL_CLOSURE = 1000;
-const GOING_AWAY = 1001;
 const READY_TIMEOUT_MS = 3000;
 
 const after = (a: string, b: string | undefined) => b === undefined || BigInt(a) > BigInt(b);
@@ -93,7 +91,7 @@ export class LiveController implements ReactiveController, LiveConnection {
     this.#retryTimer = undefined;
     const socket = this.#socket;
     this.#socket = undefined;
-    socket?.close(NORMAL_CLOSURE, 'bye');
+    socket?.close(LiveCloseCode.NormalClosure, 'bye');
     this.#latestEventId = undefined;
     for (const state of this.#streams.values()) {
       state.position = undefined;
@@ -197,7 +195,7 @@ export class LiveController implements ReactiveController, LiveConnection {
     const initial = this.#options.initialDelayMs ?? 500;
     const max = this.#options.maxDelayMs ?? 10_000;
     const ceiling =
-      code === GOING_AWAY && wasWelcomed
+      code === LiveCloseCode.GoingAway && wasWelcomed
         ? initial
         : Math.min(max, initial * 2 ** Math.min(this.failures, 10));
     const delay =
