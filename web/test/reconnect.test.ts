@@ -38,3 +38,30 @@ test('the API restarts: the indicator follows and missed messages arrive without
   expect(loads).toBe(0);
   await context.close();
 });
+
+test('a feed that failed to load while the API was away loads by itself once the API is back', async () => {
+  const [reader, writer] = await Promise.all([system.register(), system.register()]);
+  await system.postMessage(writer, 'Waiting on the home feed', ['outage']);
+  const context = await system.browser.newContext({ viewport: desktop });
+  const { page } = await system.signedIn(context, reader);
+  await waitLive(page);
+  await page.getByText('Waiting on the home feed').waitFor();
+
+  await system.flock.stopApi();
+  await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
+  // Away: a tag, then Back to the home feed; both loads fail.
+  await page.locator('flock-message .tags a', { hasText: '#outage' }).first().click();
+  await page.getByRole('heading', { level: 1, name: '#outage' }).waitFor();
+  await page.goBack();
+  const failed = page.locator('flock-feed [role="alert"]', { hasText: 'cannot be reached' });
+  await failed.waitFor({ timeout: 10_000 });
+
+  await system.flock.startApi();
+  await waitLive(page);
+  // Nobody presses "Try again": the feed reloads once the connection is live again.
+  await failed.waitFor({ state: 'detached', timeout: 15_000 });
+  await expect
+    .poll(() => shownContents(page), { timeout: 15_000 })
+    .toContain('Waiting on the home feed');
+  await context.close();
+});

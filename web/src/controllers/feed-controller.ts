@@ -167,8 +167,13 @@ export class FeedController implements ReactiveController {
 
   /** Events may have been missed: read the newest page again and merge it. */
   #refresh() {
-    // Before the first page there is nothing to refresh; an older page on its way is asked for again.
-    if (!this.#state.loaded) return;
+    // Before the first page there is nothing to refresh, unless that page failed: the connection is
+    // back, so the API probably is too, and the reader should not have to press "Try again".
+    if (!this.#state.loaded) {
+      if (this.loadError && !this.busy) this.#start(this.#state.filter);
+      return;
+    }
+    // An older page on its way is asked for again.
     this.#run({ kind: 'refresh', filter: this.#state.filter });
   }
 
