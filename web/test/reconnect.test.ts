@@ -60,8 +60,6 @@ test('a feed that failed to load while the API was away loads by itself once the
   await waitLive(page);
   // Nobody presses "Try again": the feed reloads once the connection is live again.
   await failed.waitFor({ state: 'detached', timeout: 15_000 });
-  await expect
-    .poll(() => shownContents(page), { timeout: 15_000 })
-    .toContain('Waiting on the home feed');
+  await expect.poll(() => shownContents(page), { timeout: 15_000 }).toContain('Waiting on the home feed');
   await context.close();
 });

@@ -145,16 +145,19 @@ export class FeedController implements ReactiveController {
     }
   }
 
-  async remove(id: string) {
+  /** Whether the message was deleted. */
+  async remove(id: string): Promise<boolean> {
     const api = this.#api.value;
-    if (!api) return;
+    if (!api) return false;
     try {
       await api.remove(id);
       this.#change(() => this.#state.remove(id));
+      return true;
     } catch (error) {
       this.#change(() => {
         this.actionError = describe(error, 'The message could not be deleted.');
       });
+      return false;
     }
   }
 
