@@ -13,6 +13,8 @@ export interface FlockEventDetails {
   'flock-like': { id: string; liked: boolean };
   /** The author asked to delete their message. */
   'flock-delete': { id: string };
+  /** The reader asked to reconnect the live feed now rather than after the backoff. */
+  'flock-retry-live': null;
 }
 
 export type FlockEventMap = { [K in keyof FlockEventDetails]: CustomEvent<FlockEventDetails[K]> };

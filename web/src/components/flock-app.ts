@@ -43,6 +43,7 @@ export class FlockApp extends LitElement {
     super();
     new ContextProvider(this, { context: apiContext, initialValue: this.api });
     new ContextProvider(this, { context: liveContext, initialValue: this.live });
+    this.addEventListener('flock-retry-live', () => this.live.retryNow());
   }
 
   protected override willUpdate() {
