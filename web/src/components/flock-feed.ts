@@ -62,7 +62,6 @@ export class FlockFeed extends LitElement {
       </div>
       <section class="card" aria-label="Messages" aria-busy=${feed.loading ? 'true' : 'false'}>
         ${this.#alert(feed.loadError, 'Try again', () => feed.retry())}
-        ${this.#alert(feed.actionError, 'Dismiss', () => feed.dismissActionError())}
         <ol tabindex="-1">
           ${repeat(
             feed.messages,
