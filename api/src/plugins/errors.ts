@@ -19,7 +19,6 @@ const fieldOf = (issue: AjvIssue, context: string | undefined): string => {
   return field || context || 'request';
 };
 
-
 export function errorBody(code: string, message: string, details?: { field: string; message: string }[]) {
   return { error: details ? { code, message, details } : { code, message } };
 }
