@@ -414,6 +414,32 @@ describe('bad input', () => {
   });
 });
 
+describe('what a refused field is told, in words for a form', () => {
+  it.each([
+    ['a password too long', { password: 'x'.repeat(257) }, 'password', 'must be at most 256 characters'],
+    ['a password too short', { password: 'short' }, 'password', 'must be at least 8 characters'],
+    ['an email that is not one', { email: 'not-an-email' }, 'email', 'must be an email address'],
+    [
+      'a username with a space',
+      { username: 'two words' },
+      'username',
+      'may use only letters, digits and _, 3 to 30 characters',
+    ],
+    ['a username of the wrong type', { username: 42 }, 'username', 'must be text'],
+    ['a field left out', { email: undefined }, 'email', 'is required'],
+    ['a field the route does not take', { admin: true }, 'admin', 'is not an allowed field'],
+  ])('%s', async (_name, overrides, field, message) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/register',
+      payload: registration(overrides),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([{ field, message }]);
+    expect(response.json().error.message).toBe(`${field} ${message}`);
+  });
+});
+
 describe('text that reads', () => {
   it.each([
     ['an emoji with a zero-width joiner', '👩\u200d💻'],
@@ -495,7 +521,7 @@ describe('deeply nested bodies, at the default body limit', () => {
       payload: `${'['.repeat(8000)}${']'.repeat(8000)}`,
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.details).toEqual([{ field: 'body', message: 'must be object' }]);
+    expect(response.json().error.details).toEqual([{ field: 'body', message: 'must be an object' }]);
   });
 
   it('a NUL 5,000 arrays deep → 400, naming where', async () => {

@@ -2,6 +2,9 @@
 // CustomEvent that bubbles out of shadow roots; its detail type is named once, here.
 import type { AuthResponse, Message } from '@flock/shared/api';
 
+/** A notice about an action: an error asks the reader to act, info only tells. */
+export type NoticeKind = 'info' | 'error';
+
 export interface FlockEventDetails {
   /** A form signed the user in (or up). */
   'flock-signed-in': AuthResponse;
@@ -13,6 +16,12 @@ export interface FlockEventDetails {
   'flock-like': { id: string; liked: boolean };
   /** The author asked to delete their message. */
   'flock-delete': { id: string };
+  /** How an action went, for the reader: shown as a notice wherever they are scrolled. */
+  'flock-notify': { kind: NoticeKind; text: string };
+  /** The reader dismissed a notice. */
+  'flock-dismiss-notice': { id: number };
+  /** The reader asked to reconnect the live feed now rather than after the backoff. */
+  'flock-retry-live': null;
 }
 
 export type FlockEventMap = { [K in keyof FlockEventDetails]: CustomEvent<FlockEventDetails[K]> };

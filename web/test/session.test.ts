@@ -42,7 +42,8 @@ test('sign up, reload keeps the session, log out clears it', async () => {
   await page.getByLabel('Email').fill(`other_${username}@example.test`);
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('alert').waitFor();
+  await page.getByText('Username is already taken.').waitFor();
+  await expect(page.getByLabel('Username').getAttribute('aria-invalid')).resolves.toBe('true');
   expect(problems).toEqual([]);
   await context.close();
 });

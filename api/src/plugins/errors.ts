@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../domain/api-error.ts';
 import { isDatabaseUnavailable } from '../domain/database-errors.ts';
+import { validationMessage } from '../validation-messages.ts';
 
 interface AjvIssue {
   instancePath: string;
@@ -18,9 +19,6 @@ const fieldOf = (issue: AjvIssue, context: string | undefined): string => {
   return field || context || 'request';
 };
 
-const messageOf = (issue: AjvIssue): string =>
-  issue.keyword === 'additionalProperties' ? 'is not an allowed field' : (issue.message ?? 'is invalid');
-
 export function errorBody(code: string, message: string, details?: { field: string; message: string }[]) {
   return { error: details ? { code, message, details } : { code, message } };
 }
@@ -31,7 +29,7 @@ export default fp(
       if (error.validation) {
         const details = (error.validation as AjvIssue[]).map((issue) => ({
           field: fieldOf(issue, error.validationContext),
-          message: messageOf(issue),
+          message: validationMessage(issue),
         }));
         const first = details[0];
         return reply

@@ -6,6 +6,7 @@ import { html, LitElement, nothing } from 'lit';
 import { ApiClient } from '../api.ts';
 import { apiContext, liveContext } from '../context.ts';
 import { LiveController } from '../controllers/live-controller.ts';
+import { NoticesController } from '../controllers/notices.ts';
 import { type Route, RouterController } from '../controllers/router.ts';
 import { EXPIRED, SessionController } from '../controllers/session-controller.ts';
 import { appStyles } from '../styles/app.ts';
@@ -13,6 +14,7 @@ import { base, controls } from '../styles/shared.ts';
 import './flock-auth-form.ts';
 import './flock-feed.ts';
 import './flock-header.ts';
+import './flock-notices.ts';
 import './flock-profile.ts';
 import './flock-trending.ts';
 
@@ -37,12 +39,16 @@ export class FlockApp extends LitElement {
     onFailedAttempt: () => this.session.verify(),
   });
   readonly router = new RouterController(this, () => this.#routeChanged());
+  readonly notices = new NoticesController(this);
   #returnTo: string | undefined;
 
   constructor() {
     super();
     new ContextProvider(this, { context: apiContext, initialValue: this.api });
     new ContextProvider(this, { context: liveContext, initialValue: this.live });
+    this.addEventListener('flock-retry-live', () => this.live.retryNow());
+    this.addEventListener('flock-notify', ({ detail }) => this.notices.notify(detail.kind, detail.text));
+    this.addEventListener('flock-dismiss-notice', ({ detail }) => this.notices.dismiss(detail.id));
   }
 
   protected override willUpdate() {
@@ -77,6 +83,7 @@ export class FlockApp extends LitElement {
           }
           <main id="main" tabindex="-1">${this.#view(this.router.route)}</main>
         </div>
+        <flock-notices .notices=${this.notices.notices}></flock-notices>
       </div>
     `;
   }

@@ -18,6 +18,7 @@ export class FlockAuthForm extends LitElement {
     _busy: { state: true },
     _error: { state: true },
     _fieldErrors: { state: true },
+    _noticeShown: { state: true },
   };
 
   static override styles = [base, controls, authFormStyles];
@@ -27,6 +28,7 @@ export class FlockAuthForm extends LitElement {
   declare _busy: boolean;
   declare _error: string | undefined;
   declare _fieldErrors: Record<string, string>;
+  declare _noticeShown: boolean;
 
   readonly #api = new ContextConsumer(this, { context: apiContext });
 
@@ -35,6 +37,7 @@ export class FlockAuthForm extends LitElement {
     this.mode = 'login';
     this._busy = false;
     this._fieldErrors = {};
+    this._noticeShown = false;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>) {
@@ -42,6 +45,7 @@ export class FlockAuthForm extends LitElement {
       this._error = undefined;
       this._fieldErrors = {};
     }
+    if (changed.has('notice')) this._noticeShown = this.notice !== undefined;
   }
 
   override render() {
@@ -50,7 +54,7 @@ export class FlockAuthForm extends LitElement {
       <section class="card" aria-labelledby="title">
         <h1 id="title">${signup ? 'Create your Flock account' : 'Sign in to Flock'}</h1>
         <p class="muted">${signup ? 'Short messages, #hashtags, live.' : 'Welcome back.'}</p>
-        ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
+        ${this._noticeShown ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
         <form @submit=${this.#submit} aria-describedby=${this._error ? 'form-error' : nothing}>
           ${
             signup
@@ -117,13 +121,25 @@ export class FlockAuthForm extends LitElement {
     </div>`;
   }
 
+  #labelOf(form: HTMLFormElement, field: string) {
+    return form.querySelector(`label[for="${field}"]`)?.textContent?.trim() ?? field;
+  }
+
+  #focusField(name: string) {
+    this.renderRoot.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.focus();
+  }
+
   async #submit(event: SubmitEvent) {
     event.preventDefault();
     const api = this.#api.value;
     if (!api || this._busy) return;
-    const data = new FormData(event.target as HTMLFormElement);
+    // Read before the first await: once dispatched, an event from a shadow root has no target.
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
     const text = (name: string) => String(data.get(name) ?? '');
     this._busy = true;
+    // "You have signed out." was about before; what this attempt answers replaces it.
+    this._noticeShown = false;
     this._error = undefined;
     this._fieldErrors = {};
     try {
@@ -139,9 +155,21 @@ export class FlockAuthForm extends LitElement {
       this.dispatchEvent(flockEvent('flock-signed-in', auth));
     } catch (error) {
       if (error instanceof ApiError) {
-        this._fieldErrors = Object.fromEntries(error.details.map((detail) => [detail.field, detail.message]));
+        // Each field's error is told once, beside its field; the form's own line only for the rest.
+        const shown = error.details.filter(
+          (detail) => form.elements.namedItem(detail.field) instanceof HTMLInputElement,
+        );
+        this._fieldErrors = Object.fromEntries(
+          shown.map((detail) => [detail.field, `${this.#labelOf(form, detail.field)} ${detail.message}.`]),
+        );
         this._error =
-          error.status === 401 ? 'That username or email and password do not match.' : error.message;
+          error.status === 401
+            ? 'That username or email and password do not match.'
+            : shown.length > 0 && shown.length === error.details.length
+              ? undefined
+              : error.message;
+        const first = shown[0];
+        if (first) void this.updateComplete.then(() => this.#focusField(first.field));
       } else {
         this._error = 'Something went wrong. Please try again.';
       }

@@ -1,20 +1,23 @@
-// The live connection indicator: a coloured dot and a word, announced politely when it changes.
-import { html, LitElement } from 'lit';
+// The live connection indicator: a mark whose shape (not only its colour) tells the state, and a word,
+// announced politely when it changes. While reconnecting it offers to try at once.
+import { html, LitElement, nothing } from 'lit';
 import type { LiveStatus } from '../controllers/live-controller.ts';
+import { flockEvent } from '../events.ts';
 import { connectionStatusStyles } from '../styles/connection-status.ts';
-import { base } from '../styles/shared.ts';
+import { base, controls } from '../styles/shared.ts';
 
-const LABELS: Record<LiveStatus, { short: string; long: string }> = {
-  live: { short: 'Live', long: 'Live: new messages appear as they are posted' },
-  connecting: { short: 'Connecting…', long: 'Connecting to the live feed' },
-  reconnecting: { short: 'Offline', long: 'Connection lost, reconnecting' },
-  offline: { short: 'Offline', long: 'Not connected to the live feed' },
+// The word is shown; the detail completes it for screen readers (so nothing is read twice).
+const LABELS: Record<LiveStatus, { word: string; detail: string }> = {
+  live: { word: 'Live', detail: 'new messages appear as they are posted' },
+  connecting: { word: 'Connecting…', detail: 'to the live feed' },
+  reconnecting: { word: 'Reconnecting…', detail: 'the connection to the live feed was lost' },
+  offline: { word: 'Offline', detail: 'not connected to the live feed' },
 };
 
 export class FlockConnectionStatus extends LitElement {
   static override properties = { status: { reflect: true } };
 
-  static override styles = [base, connectionStatusStyles];
+  static override styles = [base, controls, connectionStatusStyles];
 
   declare status: LiveStatus;
 
@@ -25,10 +28,17 @@ export class FlockConnectionStatus extends LitElement {
 
   override render() {
     const label = LABELS[this.status];
-    return html`<div class="pill" role="status" title=${label.long}>
-      <i aria-hidden="true"></i><span class="label">${label.short}</span
-      ><span class="visually-hidden">: ${label.long}</span>
-    </div>`;
+    return html`<div class="pill" role="status">
+        <i aria-hidden="true"></i><span class="label">${label.word}</span
+        ><span class="visually-hidden">: ${label.detail}</span>
+      </div>
+      ${
+        this.status === 'reconnecting'
+          ? html`<button class="secondary retry" @click=${() => this.dispatchEvent(flockEvent('flock-retry-live', null))}>
+              Retry<span class="visually-hidden"> now</span>
+            </button>`
+          : nothing
+      }`;
   }
 }
 

@@ -41,7 +41,7 @@ export class FlockFeed extends LitElement {
       onNearEnd: () => this.#feed.loadMore(),
     });
     this.addEventListener('flock-like', ({ detail }) => void this.#feed.like(detail.id, detail.liked));
-    this.addEventListener('flock-delete', ({ detail }) => void this.#feed.remove(detail.id));
+    this.addEventListener('flock-delete', ({ detail }) => void this.#delete(detail.id));
     this.addEventListener('flock-posted', ({ detail }) => this.#feed.posted(detail));
   }
 
@@ -62,7 +62,6 @@ export class FlockFeed extends LitElement {
       </div>
       <section class="card" aria-label="Messages" aria-busy=${feed.loading ? 'true' : 'false'}>
         ${this.#alert(feed.loadError, 'Try again', () => feed.retry())}
-        ${this.#alert(feed.actionError, 'Dismiss', () => feed.dismissActionError())}
         <ol tabindex="-1">
           ${repeat(
             feed.messages,
@@ -111,6 +110,17 @@ export class FlockFeed extends LitElement {
     const slot = this.renderRoot.querySelector('.banner-slot');
     if (!list || !slot) return true;
     return list.getBoundingClientRect().top >= slot.getBoundingClientRect().top - 8;
+  }
+
+  /** The focus was on the deleted message's button: it moves to the message that took its place. */
+  async #delete(id: string) {
+    const index = this.#feed.messages.findIndex((message) => message.id === id);
+    if (!(await this.#feed.remove(id))) return;
+    await this.updateComplete;
+    const messages = this.renderRoot.querySelectorAll('flock-message');
+    const next = messages[Math.min(index, messages.length - 1)];
+    if (next) next.focus();
+    else this.renderRoot.querySelector('ol')?.focus();
   }
 
   async #showPending() {

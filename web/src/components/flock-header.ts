@@ -27,13 +27,13 @@ export class FlockHeader extends LitElement {
 
   override render() {
     const { user } = this;
-    return html`<header>
+    return html`<header class=${this.status === 'live' ? 'live' : 'not-live'}>
       <a class="brand" href="/" aria-label="Flock, home">
         <svg viewBox="0 0 32 32" aria-hidden="true">
           <rect width="32" height="32" rx="8" fill="var(--flock-accent)" />
           <path d="M7 19c4-1 6-4 8-8 1 4 4 6 10 6-4 3-9 5-18 2z" fill="var(--flock-on-accent)" />
         </svg>
-        Flock
+        <span class="word">Flock</span>
       </a>
       <span class="spacer"></span>
       ${

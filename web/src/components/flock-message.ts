@@ -35,7 +35,7 @@ export class FlockMessage extends LitElement {
     const inText = hashtags(m.content);
     const extraTags = m.tags.filter((tag) => !inText.includes(tag));
     return html`
-      <article aria-label="Message by ${m.author.username}">
+      <article tabindex="-1" aria-label="Message by ${m.author.username}">
         <header>
           <a class="author" href=${userPath(m.author.username)}>@${m.author.username}</a>
           ${m.author.bot ? html`<span class="badge" title="An automated account">bot</span>` : nothing}
@@ -78,13 +78,23 @@ export class FlockMessage extends LitElement {
         Delete<span class="visually-hidden"> this message</span>
       </button>`;
     }
-    return html`<span class="confirm" role="group" aria-label="Delete this message?">
+    return html`<span
+      class="confirm"
+      role="group"
+      aria-label="Delete this message?"
+      @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this.#confirm(false)}
+    >
       <span class="muted" aria-hidden="true">Delete?</span>
       <button class="danger" @click=${() => this.dispatchEvent(flockEvent('flock-delete', { id }))}>
         Yes, delete<span class="visually-hidden"> this message</span>
       </button>
       <button class="ghost" @click=${() => this.#confirm(false)}>Cancel</button>
     </span>`;
+  }
+
+  /** Focuses the message itself: where a keyboard reader lands when the message before it is deleted. */
+  override focus(options?: FocusOptions) {
+    this.renderRoot.querySelector('article')?.focus(options);
   }
 
   async #confirm(confirming: boolean) {

@@ -1,6 +1,6 @@
 // A feed's data, for the component that renders it: follows the feed's live stream, loads its pages
 // through one api task (so a restarted feed never takes an older answer), and turns live events,
-// likes, deletes and the reader's own posts into FeedState. The host renders the getters and calls
+// likes, deletes and the reader's own posts into FeedState; how a like or delete went is a notice. The host renders the getters and calls
 // the methods; every change requests an update.
 import type { Message, MessagePage } from '@flock/shared/api';
 import type { StreamName } from '@flock/shared/live';
@@ -9,6 +9,7 @@ import { type Task, TaskStatus } from '@lit/task';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ApiError } from '../api.ts';
 import { apiContext } from '../context.ts';
+import { flockEvent, type NoticeKind } from '../events.ts';
 import { apiTask } from './api-task.ts';
 import { type FeedFilter, FeedState, streamOf } from './feed-state.ts';
 import { LiveSubscriptionController } from './live-subscription.ts';
@@ -38,8 +39,6 @@ const describe = (error: unknown, fallback: string) => (error instanceof ApiErro
 export class FeedController implements ReactiveController {
   /** Why the last page could not be loaded. */
   loadError: string | undefined;
-  /** Why the last like or delete failed. */
-  actionError: string | undefined;
 
   readonly #host: ReactiveElement;
   readonly #filter: () => FeedFilter;
@@ -122,12 +121,6 @@ export class FeedController implements ReactiveController {
     this.#change(() => this.#state.posted(message));
   }
 
-  dismissActionError() {
-    this.#change(() => {
-      this.actionError = undefined;
-    });
-  }
-
   /** Shown at once; the API's answer settles it, a failure rolls it back. */
   async like(id: string, liked: boolean) {
     const api = this.#api.value;
@@ -140,21 +133,23 @@ export class FeedController implements ReactiveController {
     } catch (error) {
       this.#change(() => {
         if (this.#state.likeFailed(ticket))
-          this.actionError = describe(error, 'The like could not be saved.');
+          this.#notify('error', describe(error, 'The like could not be saved.'));
       });
     }
   }
 
-  async remove(id: string) {
+  /** Whether the message was deleted. */
+  async remove(id: string): Promise<boolean> {
     const api = this.#api.value;
-    if (!api) return;
+    if (!api) return false;
     try {
       await api.remove(id);
       this.#change(() => this.#state.remove(id));
+      this.#notify('info', 'Message deleted.');
+      return true;
     } catch (error) {
-      this.#change(() => {
-        this.actionError = describe(error, 'The message could not be deleted.');
-      });
+      this.#notify('error', describe(error, 'The message could not be deleted.'));
+      return false;
     }
   }
 
@@ -167,8 +162,13 @@ export class FeedController implements ReactiveController {
 
   /** Events may have been missed: read the newest page again and merge it. */
   #refresh() {
-    // Before the first page there is nothing to refresh; an older page on its way is asked for again.
-    if (!this.#state.loaded) return;
+    // Before the first page there is nothing to refresh, unless that page failed: the connection is
+    // back, so the API probably is too, and the reader should not have to press "Try again".
+    if (!this.#state.loaded) {
+      if (this.loadError && !this.busy) this.#start(this.#state.filter);
+      return;
+    }
+    // An older page on its way is asked for again.
     this.#run({ kind: 'refresh', filter: this.#state.filter });
   }
 
@@ -183,6 +183,11 @@ export class FeedController implements ReactiveController {
     else if (load.kind === 'older') this.#state.olderPage(page);
     // The task settles its status after this returns: start the next run after that.
     else if (!this.#state.refreshed(page)) queueMicrotask(() => this.#start(this.#state.filter));
+  }
+
+  /** Action outcomes go to the app's notices, which the reader sees wherever they are scrolled. */
+  #notify(kind: NoticeKind, text: string) {
+    this.#host.dispatchEvent(flockEvent('flock-notify', { kind, text }));
   }
 
   #change(apply: () => void) {

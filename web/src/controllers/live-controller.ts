@@ -69,12 +69,12 @@ export class LiveController implements ReactiveController, LiveConnection {
   }
 
   hostConnected() {
-    addEventListener('online', this.#retryNow);
+    addEventListener('online', this.retryNow);
     this.start();
   }
 
   hostDisconnected() {
-    removeEventListener('online', this.#retryNow);
+    removeEventListener('online', this.retryNow);
     this.stop();
   }
 
@@ -203,7 +203,9 @@ export class LiveController implements ReactiveController, LiveConnection {
     this.#retryTimer = setTimeout(() => this.#open(), delay);
   }
 
-  readonly #retryNow = () => {
+  /** While waiting to reconnect, tries at once rather than at the end of the backoff (the reader asked,
+   * or the device came back online); otherwise does nothing. */
+  readonly retryNow = () => {
     if (this.#retryTimer === undefined || !this.#wanted) return;
     clearTimeout(this.#retryTimer);
     this.#open();

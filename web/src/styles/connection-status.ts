@@ -5,6 +5,8 @@ import { visuallyHidden } from './shared.ts';
 export const connectionStatusStyles = css`
   :host {
     display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
   }
   .pill {
     display: inline-flex;
@@ -17,33 +19,57 @@ export const connectionStatusStyles = css`
     background: var(--flock-surface-2);
     white-space: nowrap;
   }
+  /* The mark's shape tells the state without colour: a filled dot (live), a ring (connecting), a
+     half-filled ring (reconnecting), a bar (offline). */
   i {
-    width: 0.6rem;
-    height: 0.6rem;
+    box-sizing: border-box;
+    width: 0.7rem;
+    height: 0.7rem;
     border-radius: 50%;
-    background: var(--flock-muted);
+    border: 2px solid currentColor;
   }
   :host([status='live']) i {
-    background: var(--flock-ok);
+    background: currentColor;
     box-shadow: 0 0 0 3px color-mix(in srgb, var(--flock-ok) 25%, transparent);
+  }
+  :host([status='reconnecting']) i {
+    background: linear-gradient(90deg, currentColor 50%, transparent 50%);
+  }
+  :host([status='offline']) i {
+    height: 0.25rem;
+    border-radius: 2px;
+    background: currentColor;
   }
   :host([status='live']) .pill {
     color: var(--flock-ok);
   }
-  :host([status='reconnecting']) i,
-  :host([status='connecting']) i {
-    background: var(--flock-warn);
+  :host([status='reconnecting']) .pill,
+  :host([status='connecting']) .pill {
+    color: var(--flock-warn);
+  }
+  :host([status='offline']) .pill {
+    color: var(--flock-muted);
+  }
+  button.retry {
+    min-height: 2rem;
+    white-space: nowrap;
+    padding: 0.2rem 0.65rem;
+    font-size: 0.875rem;
   }
   @media (max-width: 30rem) {
-    /* Phones: the dot alone (its words stay for screen readers). */
-    .pill {
+    /* Phones: while live, the mark alone (its words stay for screen readers); any other state is
+       spelled out, since that is when the reader needs to know. */
+    :host([status='live']) .pill {
       padding: 0.55rem;
     }
-    .label {
+    :host([status='live']) .label {
       ${visuallyHidden}
     }
-  }
-  :host([status='reconnecting']) .pill {
-    color: var(--flock-warn);
+    :host {
+      gap: 0.3rem;
+    }
+    .pill {
+      padding-inline: 0.5rem;
+    }
   }
 `;

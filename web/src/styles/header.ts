@@ -62,4 +62,22 @@ export const headerStyles = css`
       max-width: 9rem;
     }
   }
+  @media (max-width: 30rem) {
+    /* Phones: the logo alone names the app (the link keeps its name), leaving room for the status. */
+    .brand .word {
+      display: none;
+    }
+    header {
+      padding: 0 0.5rem;
+    }
+    /* Not live, the status and Retry need the room: the profile link comes back once live. */
+    header.not-live .who {
+      display: none;
+    }
+    button {
+      min-height: 2rem;
+      padding: 0.2rem 0.7rem;
+      font-size: 0.875rem;
+    }
+  }
 `;

@@ -5,6 +5,9 @@ export const messageStyles = css`
   article {
     padding: 0.9rem 1rem 0.5rem;
   }
+  article:focus-visible {
+    outline-offset: -3px;
+  }
   header {
     display: flex;
     align-items: baseline;

@@ -235,3 +235,16 @@ test('the last unsubscribe tells the server; stop closes and forgets', () => {
   expect(socket.closedWith).toBe(1000);
   expect(live.status).toBe('offline');
 });
+
+test('retry now, while waiting to reconnect, opens a connection at once; otherwise it does nothing', () => {
+  live.hostConnected();
+  latest().open();
+  live.retryNow(); // connected: nothing to retry
+  expect(FakeSocket.all).toHaveLength(1);
+  latest().drop(1006);
+  expect(live.status).toBe('reconnecting');
+  live.retryNow();
+  expect(FakeSocket.all).toHaveLength(2);
+  live.retryNow(); // already trying
+  expect(FakeSocket.all).toHaveLength(2);
+});
