@@ -7,7 +7,7 @@
 // Prints one JSON report per run and exits 1 if any pass criterion failed.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ADMIN_URL } from '../api/test/helpers/database.ts';
+import { ADMIN_URL } from '@flock/testkit/databases';
 import { exitOnSignals, startCluster } from './lib/cluster.ts';
 import { runOverload } from './lib/overload-run.ts';
 import { runSetScenario } from './lib/set-run.ts';

@@ -4,7 +4,7 @@
 import { LiveCloseCode, type Profile } from '@flock/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { connectLive, refusedUpgrade } from './helpers/live-client.ts';
+import { connectLive, refusedUpgrade } from '@flock/testkit/live-client';
 import { post, signUp, type TestUser } from './helpers/users.ts';
 
 let a: TestApp;

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { wsUrl } from './helpers/live-client.ts';
+import { wsUrl } from '@flock/testkit/live-client';
 import { post, signUp } from './helpers/users.ts';
 
 let t: TestApp;

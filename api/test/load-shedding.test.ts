@@ -2,9 +2,9 @@
 // only on them: a loop blocked once for a few hundred milliseconds is not a loop a second behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLoopDelayMs, PressureMonitor, SAMPLE_INTERVAL_MS } from '../src/plugins/load-shedding.ts';
+import { sleep } from '@flock/testkit/waiting';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const blockFor = (ms: number) => {
   const end = performance.now() + ms;
   while (performance.now() < end);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsList } from '../src/db/migrations/index.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 
 const run = promisify(execFile);
 const PROGRAM = fileURLToPath(new URL('../src/db/migrate.ts', import.meta.url));

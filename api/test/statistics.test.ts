@@ -8,7 +8,7 @@ import { sqlOf } from '../src/db/kysely.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { feedPageStatement } from '../src/db/repositories/messages.ts';
 import { type MaintenanceNeed, maintainTables, tablesNeedingMaintenance } from '../src/db/statistics.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 
 let database: TestDatabase;
 let orm: MikroORM;

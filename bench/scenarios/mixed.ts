@@ -4,8 +4,11 @@
 // and liking beside it and live clients on tag streams. The rate steps up until HTTP p99 > 100 ms,
 // delivery p99 > 250 ms or errors > 1%; the figure is the highest step within the limits.
 import { Pool } from 'undici';
-import { scrape, startAgentProcess, waitFor } from '../../bot-agent/test/helpers/processes.ts';
-import { messageIds, seedMessages, seedUsers, sleep, startFlock, TAGS } from '../lib/common.ts';
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { scrape } from '@flock/testkit/metrics';
+import { waitFor } from '@flock/testkit/waiting';
+import { messageIds, seedMessages, seedUsers, startFlock, TAGS } from '../lib/common.ts';
+import { sleep } from '@flock/testkit/waiting';
 import { closeClients, Deliveries, openClients } from '../lib/live.ts';
 import { percentiles, type Scenario } from '../lib/stats.ts';
 

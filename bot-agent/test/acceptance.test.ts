@@ -2,15 +2,10 @@
 // ~20 s, then what the database holds, what the agent's metrics say, SIGTERM, and a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botUsername } from '../src/identity.ts';
-import {
-  type AgentProcess,
-  scrape,
-  sleep,
-  startAgentProcess,
-  startTestApi,
-  type TestApi,
-  waitFor,
-} from './helpers/processes.ts';
+import { type AgentProcess, startAgentProcess } from '@flock/testkit/agent-process';
+import { scrape } from '@flock/testkit/metrics';
+import { sleep, waitFor } from '@flock/testkit/waiting';
+import { startTestApi, type TestApi } from './helpers/test-api.ts';
 
 const BOTS = 20;
 const POOL = ['red', 'green', 'blue', 'amber'];

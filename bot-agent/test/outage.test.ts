@@ -1,14 +1,10 @@
 // The API process stopped mid-run and started again on the same port and database: the agent neither
 // crashes nor gives up, and every bot is posting or liking again soon after the API is back.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  scrape,
-  sleep,
-  startAgentProcess,
-  startTestApi,
-  type TestApi,
-  waitFor,
-} from './helpers/processes.ts';
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { scrape } from '@flock/testkit/metrics';
+import { sleep, waitFor } from '@flock/testkit/waiting';
+import { startTestApi, type TestApi } from './helpers/test-api.ts';
 
 const BOTS = 10;
 let api: TestApi;

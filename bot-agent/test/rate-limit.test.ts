@@ -4,7 +4,8 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sleep, startAgentProcess, waitFor } from './helpers/processes.ts';
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { sleep, waitFor } from '@flock/testkit/waiting';
 
 interface Seen {
   at: number;

@@ -4,9 +4,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigSchema, loadConfig } from '../../api/src/config.ts';
-import { loadConfig as loadBotConfig } from '../../bot-agent/src/config.ts';
-import { REPO, readRepoFile, render } from './support.ts';
+import { ConfigSchema, loadConfig } from '@flock/api/config';
+import { loadConfig as loadBotConfig } from '@flock/bot-agent/config';
+import { render } from '@flock/testkit/kustomize';
+import { REPO, readRepoFile } from '@flock/testkit/repo';
 
 type Service = {
   image?: string;

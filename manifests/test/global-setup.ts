@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { REPO } from './support.ts';
+import { REPO } from '@flock/testkit/repo';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -14,9 +14,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../api/test/helpers/process.ts';
-import { freePort, httpOk, type Proc, REPO, run, waitFor } from './support.ts';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { freePort } from '@flock/testkit/ports';
+import { run } from '@flock/testkit/processes';
+import { REPO } from '@flock/testkit/repo';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { waitFor } from '@flock/testkit/waiting';
+import { httpOk, type Proc } from './support.ts';
 
 let tmp: string;
 let db: TestDatabase;
@@ -87,7 +92,10 @@ async function startNginx(
   };
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`nginx (${name})`, () => httpOk(`${url}/nginx-health`), 15_000, proc.output);
+    await waitFor(`nginx (${name})`, () => httpOk(`${url}/nginx-health`), {
+      timeoutMs: 15_000,
+      describe: proc.output,
+    });
   } catch (error) {
     await proc.stop();
     throw error;
@@ -100,7 +108,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   api = await startApiProcess({
     DATABASE_URL: db.url,
-    JWT_SECRET: 'deploy-test-jwt-secret-0123456789abcdef',
+    JWT_SECRET: TEST_JWT_SECRET,
   });
   ({ proc: nginx, base, configFile } = await startNginx('main', new URL(api.url).host));
 

@@ -15,8 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { freePort } from '../../manifests/test/support.ts';
-import { buildGoTool } from '../../tools/go-tool.ts';
+import { buildGoTool } from '@flock/tools/go-tool';
+import { freePort } from '@flock/testkit/ports';
 import { prometheusOperatorCrdFiles } from './control-plane/control-plane.ts';
 import { Cluster, REPO } from './support/cluster.ts';
 

@@ -5,7 +5,8 @@
 // to a minute, so only a notification can bring the other replica's events in time) and live clients miss
 // nothing. (`npm run chaos` restarts the real server as well.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, registerMany, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
+import { type Cluster, register, registerMany, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 import { compareWrites, Writers } from '../lib/writers.ts';
 

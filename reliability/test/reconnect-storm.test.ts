@@ -2,7 +2,8 @@
 // `since`) while messages keep coming; all of them are subscribed again within 10 s, the process does not
 // crash, and every client ends with every message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, registerMany, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
+import { type Cluster, registerMany, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 import { Writers } from '../lib/writers.ts';
 

@@ -2,7 +2,8 @@
 // reconnect to the other replica and resume with `since`; afterwards every client has every message that
 // was committed (before the kill and after), once, and every acknowledged write is stored once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
+import { type Cluster, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery } from '../lib/subscribers.ts';
 import { startWorkload } from '../lib/workload.ts';
 import { compareWrites } from '../lib/writers.ts';

@@ -3,7 +3,8 @@
 import { LIVE_AUTH_PROTOCOL_PREFIX, LIVE_PROTOCOL } from '@flock/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Cluster, register, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
+import { type Cluster, register, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 
 const STALLED = 100;

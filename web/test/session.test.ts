@@ -2,7 +2,7 @@
 // a token the API rejects leads back to the sign-in view. And the whole path done with the keyboard only.
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { createTokenService } from '../../api/src/domain/tokens.ts';
+import { createTokenService } from '@flock/api/tokens';
 import { desktop, openPage, systemUnderTest, uniqueName, waitLive } from './helpers/flock.ts';
 
 const system = systemUnderTest();

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from '../../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase } from '@flock/testkit/databases';
 
 export const JWT_SECRET = randomBytes(32).toString('hex');
 export const JWT_ISSUER = 'flock';
@@ -33,10 +33,7 @@ function replica(api: ApiProcess): Replica {
     base: api.url,
     ws: `${api.url.replace(/^http/, 'ws')}/api/ws`,
     process: api,
-    stop: async () => {
-      if (api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGTERM');
-      return (await api.exited).code;
-    },
+    stop: async () => (await api.stop()).code,
   };
 }
 

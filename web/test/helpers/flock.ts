@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { AuthResponse, Message } from '@flock/shared';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 
 export const screenshotDir = fileURLToPath(new URL('../../../.artifacts/screenshots/', import.meta.url));
 
@@ -39,11 +39,7 @@ export async function startFlock(): Promise<Flock> {
   const stopApi = async () => {
     const running = api;
     api = undefined;
-    if (!running || running.child.exitCode !== null) return;
-    running.child.kill('SIGTERM');
-    const timer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
-    await running.exited;
-    clearTimeout(timer);
+    await running?.stop();
   };
   return {
     url,
