@@ -1,10 +1,11 @@
 // Requests the app never gets to handle — refused by Node's HTTP parser or by the router — answered by a
 // real API process in the one error shape, over a raw socket, since no HTTP client sends them.
-import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let database: TestDatabase;
 let api: ApiProcess;

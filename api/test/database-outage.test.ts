@@ -1,10 +1,11 @@
 // PostgreSQL goes away and comes back: readiness follows it, requests in between fail fast with 503,
 // and the same process serves again afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.ts';
+
 import { connectLive } from '@flock/testkit/live-client';
 import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
 import { waitFor } from '@flock/testkit/waiting';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { post, signUp } from './helpers/users.ts';
 
 let t: TestApp;

@@ -1,11 +1,12 @@
 // Two real API processes on one PostgreSQL: events cross replicas through LISTEN/NOTIFY, a client that
 // resumes on the other replica misses nothing, and SIGTERM sends 1001.
-import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+
 import type { AuthResponse, Message } from '@flock/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { connectLive, type LiveClient } from '@flock/testkit/live-client';
-import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from './helpers/users.ts';
 
 let database: TestDatabase;

@@ -1,8 +1,9 @@
 // Load shedding (plugins/load-shedding.ts): what each signal reads, and that the app sheds on them — and
 // only on them: a loop blocked once for a few hundred milliseconds is not a loop a second behind.
+
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLoopDelayMs, PressureMonitor, SAMPLE_INTERVAL_MS } from '../src/plugins/load-shedding.ts';
-import { sleep } from '@flock/testkit/waiting';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
 const blockFor = (ms: number) => {

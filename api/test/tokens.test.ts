@@ -1,10 +1,10 @@
 // Tokens that must not pass: expired, tampered, signed with another secret, unsigned (alg none),
 // from another issuer or audience, or signed with another algorithm.
 import { createHmac } from 'node:crypto';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { signUp, type TestUser } from './helpers/users.ts';
 
 let t: TestApp;

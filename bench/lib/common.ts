@@ -2,12 +2,12 @@
 // to the server core), seeding, tokens minted with the API's own token service, and bare baseline servers.
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createTokenService } from '@flock/api/tokens';
 import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
-import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { startNodeProcess } from '@flock/testkit/processes';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import pg from 'pg';
 
 export const TAGS = Array.from({ length: 50 }, (_, i) => `tag${i}`);
 

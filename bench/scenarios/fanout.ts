@@ -2,8 +2,8 @@
 // a burst for throughput; post → receive latency and deliveries per second, against a bare `ws` server
 // broadcasting a frame of the same size to the same number of clients.
 import type { LiveClient } from '@flock/testkit/live-client';
-import { seedUsers, startBareServer, startFlock } from '../lib/common.ts';
 import { sleep } from '@flock/testkit/waiting';
+import { seedUsers, startBareServer, startFlock } from '../lib/common.ts';
 import { closeClients, Deliveries, openClients } from '../lib/live.ts';
 import { percentiles, type Row, round, type Scenario } from '../lib/stats.ts';
 

@@ -50,7 +50,7 @@ try {
       peakRss = Math.max(peakRss, samples.get('process_resident_memory_bytes') ?? 0);
       return samples.get('flock_bots_active') === bots ? samples : undefined;
     },
-    15 * 60_000,
+    { timeoutMs: 15 * 60_000 },
   );
   const signInSeconds = (performance.now() - started) / 1000;
 

@@ -1,10 +1,11 @@
 // The acceptance run against the real API process on PostgreSQL: 20 bots at high rates for
 // ~20 s, then what the database holds, what the agent's metrics say, SIGTERM, and a restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botUsername } from '../src/identity.ts';
+
 import { type AgentProcess, startAgentProcess } from '@flock/testkit/agent-process';
 import { scrape } from '@flock/testkit/metrics';
 import { sleep, waitFor } from '@flock/testkit/waiting';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botUsername } from '../src/identity.ts';
 import { startTestApi, type TestApi } from './helpers/test-api.ts';
 
 const BOTS = 20;

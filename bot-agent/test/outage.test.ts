@@ -1,9 +1,10 @@
 // The API process stopped mid-run and started again on the same port and database: the agent neither
 // crashes nor gives up, and every bot is posting or liking again soon after the API is back.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+
 import { startAgentProcess } from '@flock/testkit/agent-process';
 import { scrape } from '@flock/testkit/metrics';
 import { sleep, waitFor } from '@flock/testkit/waiting';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './helpers/test-api.ts';
 
 const BOTS = 10;
@@ -65,7 +66,7 @@ it('survives the API being stopped and restarted, and resumes', async () => {
       );
       return active[0]!.n === BOTS || undefined;
     },
-    20_000,
+    { timeoutMs: 20_000 },
   );
 
   const exit = await agent.terminate();

@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO } from '@flock/testkit/repo';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { REPO } from '@flock/testkit/repo';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -12,8 +12,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
 import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { freePort } from '@flock/testkit/ports';
@@ -21,6 +19,8 @@ import { run } from '@flock/testkit/processes';
 import { REPO } from '@flock/testkit/repo';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { waitFor } from '@flock/testkit/waiting';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
 import { httpOk, type Proc } from './support.ts';
 
 let tmp: string;

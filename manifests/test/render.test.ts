@@ -6,14 +6,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { loadConfig } from '@flock/api/config';
 import { commonLabels, selectorLabels } from '@flock/operator/builders';
 import { StructuralSchema } from '@flock/operator/crd/validation';
 import { type KObject, render } from '@flock/testkit/kustomize';
 import { REPO } from '@flock/testkit/repo';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   podMonitorSchema,
   prometheusRuleSchema,

@@ -256,8 +256,10 @@ describe('the manifests on a real API server', () => {
       // The Deployment carries no replicas: created with 1, the HPA controller sets its minimum.
       const hpa = dev.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'flock-api')!;
       expect(hpa.spec.minReplicas).toBe(2);
-      await waitFor('flock-api at 2 replicas', async () =>
-        (await replicasOf('deployment', 'flock-api')) === 2 ? true : undefined, CONTROLLERS,
+      await waitFor(
+        'flock-api at 2 replicas',
+        async () => ((await replicasOf('deployment', 'flock-api')) === 2 ? true : undefined),
+        CONTROLLERS,
       );
       expect(await rescales('flock-api')).toEqual([
         'New size: 2; reason: Current number of replicas below Spec.MinReplicas',
@@ -272,17 +274,23 @@ describe('the manifests on a real API server', () => {
       // pods exist and are Ready (kwok plays them), and PostgreSQL's pod exists (Pending: nothing here
       // provisions its volume).
       for (const name of ['flock-api', 'flock-web', 'flock-operator'])
-        await waitFor(`deployment ${name} ready`, async () => {
-          const d = await getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>(
-            '-n',
-            'flock',
-            'deployment',
-            name,
-          );
-          return d.status.readyReplicas === d.spec.replicas ? true : undefined;
-        }, CONTROLLERS);
-      const postgres = await waitFor('pod flock-postgres-0', () =>
-        getJson<{ metadata: { name: string } }>('-n', 'flock', 'pod', 'flock-postgres-0'), CONTROLLERS,
+        await waitFor(
+          `deployment ${name} ready`,
+          async () => {
+            const d = await getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>(
+              '-n',
+              'flock',
+              'deployment',
+              name,
+            );
+            return d.status.readyReplicas === d.spec.replicas ? true : undefined;
+          },
+          CONTROLLERS,
+        );
+      const postgres = await waitFor(
+        'pod flock-postgres-0',
+        () => getJson<{ metadata: { name: string } }>('-n', 'flock', 'pod', 'flock-postgres-0'),
+        CONTROLLERS,
       );
       expect(postgres.metadata.name).toBe('flock-postgres-0');
     }, 120_000);
@@ -313,8 +321,10 @@ describe('the manifests on a real API server', () => {
         '-p',
         '{"spec":{"minReplicas":3}}',
       );
-      await waitFor('flock-api at 3 replicas', async () =>
-        (await replicasOf('deployment', 'flock-api')) === 3 ? true : undefined, CONTROLLERS,
+      await waitFor(
+        'flock-api at 3 replicas',
+        async () => ((await replicasOf('deployment', 'flock-api')) === 3 ? true : undefined),
+        CONTROLLERS,
       );
       const deployment = dev.find((o) => o.kind === 'Deployment' && o.metadata.name === 'flock-api')!;
       const generation = (await getJson('-n', 'flock', 'deployment', 'flock-api')).metadata.generation;
@@ -350,8 +360,10 @@ describe('the manifests on a real API server', () => {
         examples.map((o) => `${ref(o)} serverside-applied\n`).join(''),
       );
       // The swarm states no replicas: the CRD's default (1), then the HPA's minimum (2).
-      await waitFor('botswarm demo at 2 replicas', async () =>
-        (await replicasOf('botswarm', 'demo')) === 2 ? true : undefined, CONTROLLERS,
+      await waitFor(
+        'botswarm demo at 2 replicas',
+        async () => ((await replicasOf('botswarm', 'demo')) === 2 ? true : undefined),
+        CONTROLLERS,
       );
       expect(await rescales('demo-bots')).toEqual([
         'New size: 2; reason: Current number of replicas below Spec.MinReplicas',

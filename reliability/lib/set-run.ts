@@ -8,13 +8,7 @@ import { readdirSync } from 'node:fs';
 import { type AgentProcess, startAgentProcess } from '@flock/testkit/agent-process';
 import { sleep } from '@flock/testkit/waiting';
 import { startBalancer } from './balancer.ts';
-import {
-  maxMessageId,
-  messageIdsAfter,
-  registerMany,
-  startCluster,
-  storedMessages,
-} from './cluster.ts';
+import { maxMessageId, messageIdsAfter, registerMany, startCluster, storedMessages } from './cluster.ts';
 import { awaitDelivery, Subscriber } from './subscribers.ts';
 import { compareWrites, Writers } from './writers.ts';
 

@@ -1,11 +1,12 @@
 // Builds the API exactly as production does (same plugins, migrations applied) on a test database.
+
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { App, AppDependencies } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { buildMetricsServer } from '../../src/metrics/server.ts';
 import { assemble } from '../../src/runtime.ts';
-import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
-import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 
 export interface TestApp {
   app: App;

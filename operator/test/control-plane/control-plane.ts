@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { buildGoTool } from '@flock/tools/go-tool';
 import { freePort } from '@flock/testkit/ports';
+import { buildGoTool } from '@flock/tools/go-tool';
 
 const TOOLS = fileURLToPath(new URL('../../../tools/', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, Message } from '@flock/shared';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
 import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export const screenshotDir = fileURLToPath(new URL('../../../.artifacts/screenshots/', import.meta.url));
 
