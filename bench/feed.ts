@@ -3,7 +3,7 @@
 // stream, posts M messages and reports post → receive latency (p50/p99/max) and deliveries per second.
 import { parseArgs } from 'node:util';
 import type { AuthResponse } from '@flock/shared';
-import { startApiProcess } from '@flock/testkit/api-process';
+import { NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase } from '@flock/testkit/databases';
 import { connectLive, type LiveClient } from '@flock/testkit/live-client';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
@@ -34,8 +34,7 @@ const database = await createTestDatabase();
 const api = await startApiProcess({
   DATABASE_URL: database.url,
   JWT_SECRET: TEST_JWT_SECRET,
-  AUTH_RATE_LIMIT_MAX: '100000',
-  POST_RATE_LIMIT_MAX: '100000',
+  ...NO_RATE_LIMITS,
   LIVE_MAX_CONNECTIONS_PER_USER: String(clientCount + 1),
   LOG_LEVEL: 'info',
 });

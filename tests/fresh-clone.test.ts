@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from '@flock/testkit/accounts';
 import { freePort } from '@flock/testkit/ports';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -54,17 +55,11 @@ describe('a fresh clone', () => {
     }
     expect(ready, output.slice(-3000)).toBe(true);
 
-    const register = await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'newcomer',
-        email: 'newcomer@example.test',
-        password: 'first password',
-      }),
+    const { token } = await register(base, {
+      username: 'newcomer',
+      email: 'newcomer@example.test',
+      password: 'first password',
     });
-    expect(register.status).toBe(201);
-    const { token } = (await register.json()) as { token: string };
     const messages = await fetch(`${base}/api/messages`, { headers: { authorization: `Bearer ${token}` } });
     expect(messages.status).toBe(200);
     expect(await messages.json()).toHaveProperty('items');

@@ -3,7 +3,7 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTokenService } from '@flock/api/tokens';
-import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { type ApiProcess, NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { startNodeProcess } from '@flock/testkit/processes';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from '@flock/testkit/secrets';
@@ -48,8 +48,7 @@ export interface Flock {
 
 export const apiEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   JWT_SECRET: TEST_JWT_SECRET,
-  AUTH_RATE_LIMIT_MAX: '1000000',
-  POST_RATE_LIMIT_MAX: '1000000',
+  ...NO_RATE_LIMITS,
   LIVE_MAX_CONNECTIONS_PER_USER: '20000',
   LIVE_SEND_BUFFER_BYTES: String(4 << 20),
   // The default level (the helper waits for the info line "Server listening at").

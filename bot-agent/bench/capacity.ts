@@ -4,7 +4,7 @@
 // BENCH_RATE_MULTIPLIER (default 1) multiplies the default rates (6 posts and 12 likes per bot per hour),
 // BENCH_AGENT_NODE_OPTIONS is the agent's NODE_OPTIONS.
 import { startAgentProcess } from '@flock/testkit/agent-process';
-import { startApiProcess } from '@flock/testkit/api-process';
+import { NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase } from '@flock/testkit/databases';
 import { scrape } from '@flock/testkit/metrics';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
@@ -20,8 +20,7 @@ const database = await createTestDatabase();
 const api = await startApiProcess({
   DATABASE_URL: database.url,
   JWT_SECRET: TEST_JWT_SECRET,
-  AUTH_RATE_LIMIT_MAX: '100000',
-  POST_RATE_LIMIT_MAX: '100000',
+  ...NO_RATE_LIMITS,
   DB_POOL_MAX: '20',
 });
 const agent = await startAgentProcess({

@@ -6,14 +6,14 @@ import { scrape } from '@flock/testkit/metrics';
 import { sleep, waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botUsername } from '../src/identity.ts';
-import { startTestApi, type TestApi } from './helpers/test-api.ts';
+import { type ApiWithPool, startApiWithPool } from './helpers/test-api.ts';
 
 const BOTS = 20;
 const POOL = ['red', 'green', 'blue', 'amber'];
-let api: TestApi;
+let api: ApiWithPool;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startApiWithPool();
 });
 afterAll(async () => {
   await api?.close();

@@ -5,13 +5,13 @@ import { startAgentProcess } from '@flock/testkit/agent-process';
 import { scrape } from '@flock/testkit/metrics';
 import { sleep, waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './helpers/test-api.ts';
+import { type ApiWithPool, startApiWithPool } from './helpers/test-api.ts';
 
 const BOTS = 10;
-let api: TestApi;
+let api: ApiWithPool;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startApiWithPool();
 });
 afterAll(async () => {
   await api?.close();

@@ -12,6 +12,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { register } from '@flock/testkit/accounts';
 import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { freePort } from '@flock/testkit/ports';
@@ -227,17 +228,11 @@ describe('web/nginx.conf', () => {
   });
 
   it('carries the live feed: subprotocol auth, Origin check and an event, through nginx', async () => {
-    const register = await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'via_nginx',
-        email: 'via@example.com',
-        password: 'a long passphrase 42',
-      }),
+    const { token } = await register(base, {
+      username: 'via_nginx',
+      email: 'via@example.com',
+      password: 'a long passphrase 42',
     });
-    expect(register.status).toBe(201);
-    const { token } = (await register.json()) as { token: string };
 
     // A foreign Origin is refused: nginx passes the Host the browser used, which the API compares with.
     const refused = await new Promise<number>((resolve) => {

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from '@flock/operator/test/cluster';
+import { register } from '@flock/testkit/accounts';
 import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { render } from '@flock/testkit/kustomize';
@@ -256,17 +257,11 @@ describe('a real Prometheus scraping a live system', () => {
     await waitFor('Prometheus', () => httpOk(`${promUrl}/-/ready`), { describe: prometheus.output });
 
     // A person too: signs up, posts, likes a bot's message and watches the live feed.
-    const register = await fetch(`${api.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'deploy_human',
-        email: 'human@example.com',
-        password: 'a long passphrase 42',
-      }),
+    const { token } = await register(api.url, {
+      username: 'deploy_human',
+      email: 'human@example.com',
+      password: 'a long passphrase 42',
     });
-    expect(register.status).toBe(201);
-    const { token } = (await register.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     ws = new WebSocket(`${api.url.replace('http', 'ws')}/api/ws`, ['flock.v1', `flock.auth.${token}`]);
     await new Promise((resolve, reject) => {

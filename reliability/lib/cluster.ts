@@ -3,14 +3,14 @@
 // caller owns (cutting it is "the database went away" for these processes only).
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { type Account, register as registerAccount } from '@flock/testkit/accounts';
+import { type ApiProcess, NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { scrape } from '@flock/testkit/metrics';
 import { freePort } from '@flock/testkit/ports';
 import type { Exit } from '@flock/testkit/processes';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
-import { sleep } from '@flock/testkit/waiting';
 import pg from 'pg';
 
 export interface Replica {
@@ -94,8 +94,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         DATABASE_URL: databaseUrl.toString(),
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'warn',
-        AUTH_RATE_LIMIT_MAX: '100000',
-        POST_RATE_LIMIT_MAX: '1000000',
+        ...NO_RATE_LIMITS,
         ...options.env,
       },
       // A run stopped early (Ctrl-C on a soak) must not leave API processes behind on a dropped database.
@@ -154,30 +153,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 }
 
-export interface Account {
-  username: string;
-  token: string;
-}
-
-export async function register(baseUrl: string, prefix = 'r'): Promise<Account> {
-  const username = `${prefix}_${Math.random().toString(36).slice(2, 12)}`;
-  // As a client should: a 503 (the API shedding load, e.g. an event-loop delay over a low test limit) is
-  // retried after its Retry-After, a few times, before the setup gives up.
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`${baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, email: `${username}@example.test`, password: 'long enough password' }),
-    });
-    if (response.status === 503 && attempt < 5) {
-      await response.body?.cancel();
-      await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
-      continue;
-    }
-    if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-    return { username, token: ((await response.json()) as { token: string }).token };
-  }
-}
+/** A fresh `<prefix>_…` user on the cluster (a 503 while shedding load is retried). */
+export const register = (baseUrl: string, prefix = 'r'): Promise<Account> =>
+  registerAccount(baseUrl, { prefix });
 
 export async function registerMany(baseUrl: string, count: number, prefix = 'r'): Promise<Account[]> {
   const accounts: Account[] = [];

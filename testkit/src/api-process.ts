@@ -4,6 +4,12 @@ import { type RunningProcess, type SpawnOptions, startNodeProcess } from './proc
 
 const serverEntry = createRequire(import.meta.url).resolve('@flock/api/server');
 
+/** Rate limits no test meets unless it is about them. */
+export const NO_RATE_LIMITS: Record<string, string> = {
+  AUTH_RATE_LIMIT_MAX: '1000000',
+  POST_RATE_LIMIT_MAX: '1000000',
+};
+
 export interface ApiProcess extends RunningProcess {
   /** http://127.0.0.1:<port> */
   url: string;

@@ -36,3 +36,23 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Wakes whoever waits for the next change (a frame arriving, a socket closing) instead of polling. */
+export class ChangeSignal {
+  #waiters: (() => void)[] = [];
+
+  notify(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Resolves at the next notify(), or after `timeoutMs` if none comes. */
+  next(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

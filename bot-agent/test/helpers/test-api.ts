@@ -1,49 +1,21 @@
-// The API the acceptance tests point the bot agent at: a real process on a fresh PostgreSQL database,
-// on a fixed port so that it comes back where it was after a restart.
-import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
-import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
-import { freePort } from '@flock/testkit/ports';
-import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+// The API the acceptance tests point the bot agent at (the kit's own test API), with a pool on its
+// database to read what the bots wrote.
+import { startTestApi, type TestApi } from '@flock/testkit/test-api';
 import pg from 'pg';
 
-export interface TestApi {
-  database: TestDatabase;
+export interface ApiWithPool extends TestApi {
   db: pg.Pool;
-  process: ApiProcess;
-  url: string;
-  /** Stops the API process (SIGTERM) and waits for it. */
-  stop(): Promise<void>;
-  /** Starts it again, on the same port and database. */
-  restart(): Promise<void>;
-  close(): Promise<void>;
 }
 
-export async function startTestApi(): Promise<TestApi> {
-  const database = await createTestDatabase();
-  const port = await freePort();
-  const env = {
-    DATABASE_URL: database.url,
-    JWT_SECRET: TEST_JWT_SECRET,
-    PORT: String(port),
-    AUTH_RATE_LIMIT_MAX: '1000',
-    POST_RATE_LIMIT_MAX: '10000',
-  };
-  const api: TestApi = {
-    database,
-    db: new pg.Pool({ connectionString: database.url, max: 2 }),
-    process: await startApiProcess(env),
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      await api.process.stop();
-    },
-    async restart() {
-      api.process = await startApiProcess(env);
-    },
+export async function startApiWithPool(): Promise<ApiWithPool> {
+  const api = await startTestApi({ AUTH_RATE_LIMIT_MAX: '1000', POST_RATE_LIMIT_MAX: '10000' });
+  const db = new pg.Pool({ connectionString: api.database.url, max: 2 });
+  const closeApi = api.close;
+  return Object.assign(api, {
+    db,
     async close() {
-      await api.stop();
-      await api.db.end();
-      await database.drop();
+      await db.end();
+      await closeApi();
     },
-  };
-  return api;
+  });
 }
