@@ -52,7 +52,8 @@ export function spawnProcess(command: string, args: string[], options: SpawnOpti
     process.once('exit', kill);
     child.once('exit', () => process.off('exit', kill));
   }
-  const exited = once(child, 'exit').then(([code, signal]) => ({
+  // 'close' rather than 'exit': by then its output is all read.
+  const exited = once(child, 'close').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
     at: performance.now(),
@@ -93,9 +94,13 @@ export async function startProcess<T>(
 ): Promise<RunningProcess & { ready: T }> {
   const started = spawnProcess(command, args, options);
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  while (Date.now() < deadline && started.running()) {
+  for (;;) {
+    // Once it has exited, its whole output gets one last look (it may have printed and exited at once).
+    const exitedFirst = !started.running();
+    if (exitedFirst) await started.exited;
     const found = await options.ready(started.output());
     if (found !== undefined) return { ...started, ready: found };
+    if (exitedFirst || Date.now() >= deadline) break;
     await sleep(50);
   }
   started.child.kill('SIGKILL');
