@@ -1,7 +1,7 @@
 // The kit's real servers: the API as a test's own (restartable on its port) with an account made on it,
 // and the bot agent pointed at it.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../src/accounts.ts';
 import { startAgentProcess } from '../src/agent-process.ts';
 import { scrape } from '../src/metrics.ts';
@@ -9,12 +9,18 @@ import { startTestApi, type TestApi } from '../src/test-api.ts';
 import { waitFor } from '../src/waiting.ts';
 
 let api: TestApi;
+// Two bots that only sign up: enough to see them start, report and stop.
+const QUIET_SWARM = {
+  SWARM_NAME: 'kit',
+  POD_NAME: 'kit-0',
+  BOTS_PER_POD: '2',
+  POSTS_PER_HOUR: '0',
+  LIKES_PER_HOUR: '0',
+};
 
 beforeAll(async () => {
   api = await startTestApi();
-});
-afterAll(async () => {
-  await api?.close();
+  return () => api.close();
 });
 
 describe('the test API', () => {
@@ -45,15 +51,7 @@ describe('the test API', () => {
 
 describe('the agent process', () => {
   it('starts its bots against the API, serves metrics, and logs its totals when terminated', async () => {
-    const agent = await startAgentProcess({
-      SWARM_NAME: 'kit',
-      POD_NAME: 'kit-0',
-      BOTS_PER_POD: '2',
-      POSTS_PER_HOUR: '0',
-      LIKES_PER_HOUR: '0',
-      SEED: 'kit',
-      TARGET_URL: api.url,
-    });
+    const agent = await startAgentProcess({ ...QUIET_SWARM, TARGET_URL: api.url });
     await waitFor(
       'both bots active',
       async () => (await scrape(agent.metricsUrl)).get('flock_bots_active') === 2,
