@@ -15,7 +15,7 @@ test('the API restarts: the indicator follows and missed messages arrive without
   await waitLive(page);
   await page.getByText('Before the restart').waitFor();
 
-  await system.flock.stopApi();
+  await system.flock.stop();
   const status = page.locator('flock-connection-status');
   await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
   await expect(status.getByRole('status').textContent()).resolves.toMatch(
@@ -23,7 +23,7 @@ test('the API restarts: the indicator follows and missed messages arrive without
   );
   await screenshot(page, 'feed-offline-desktop-light');
 
-  await system.flock.startApi();
+  await system.flock.restart();
   // Posted at once, while the page is still waiting to reconnect.
   await system.postMessage(writer, 'Posted while you were away #1');
   await system.postMessage(writer, 'Posted while you were away #2');
