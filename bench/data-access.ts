@@ -2,19 +2,20 @@
 // work, identity map; the feed also as one QueryBuilder statement) against the typed Kysely statements the
 // API runs (api/src/db/repositories). No HTTP, no framework: what the choice between them costs per
 // operation. `node bench/data-access.ts [--quick]`; the decision and its figures: api/README.md.
+
+import { Event, Like, Message, MessageTag, Tag, User } from '@flock/api/db/entities';
+import { compiler, sqlOf } from '@flock/api/db/kysely';
+import { likedBy, tagNames } from '@flock/api/db/message-presenter';
+import { migrate } from '@flock/api/db/migrate';
+import { openOrm } from '@flock/api/db/orm';
+import { prepared } from '@flock/api/db/prepared';
+import { likeQuery, writeLike } from '@flock/api/db/repositories/likes';
+import { feedPageQuery, postQuery, readFeedPage, writePost } from '@flock/api/db/repositories/messages';
+import { createTestDatabase } from '@flock/testkit/databases';
 import { raw } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { Event, Like, Message, MessageTag, Tag, User } from '../api/src/db/entities/index.ts';
-import { compiler, sqlOf } from '../api/src/db/kysely.ts';
-import { likedBy, tagNames } from '../api/src/db/message-presenter.ts';
-import { migrate } from '../api/src/db/migrate.ts';
-import { openOrm } from '../api/src/db/orm.ts';
-import { prepared } from '../api/src/db/prepared.ts';
-import { likeQuery, writeLike } from '../api/src/db/repositories/likes.ts';
-import { feedPageQuery, postQuery, readFeedPage, writePost } from '../api/src/db/repositories/messages.ts';
-import { createTestDatabase } from '../api/test/helpers/database.ts';
 import { messageIds, seedMessages, seedUsers } from './lib/common.ts';
 import { round, summarise } from './lib/stats.ts';
 

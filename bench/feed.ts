@@ -3,9 +3,10 @@
 // stream, posts M messages and reports post → receive latency (p50/p99/max) and deliveries per second.
 import { parseArgs } from 'node:util';
 import type { AuthResponse } from '@flock/shared';
-import { createTestDatabase } from '../api/test/helpers/database.ts';
-import { connectLive, type LiveClient } from '../api/test/helpers/live-client.ts';
-import { startApiProcess } from '../api/test/helpers/process.ts';
+import { NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase } from '@flock/testkit/databases';
+import { connectLive, type LiveClient } from '@flock/testkit/live-client';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +33,8 @@ const percentile = (sorted: number[], p: number) =>
 const database = await createTestDatabase();
 const api = await startApiProcess({
   DATABASE_URL: database.url,
-  JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
-  AUTH_RATE_LIMIT_MAX: '100000',
-  POST_RATE_LIMIT_MAX: '100000',
+  JWT_SECRET: TEST_JWT_SECRET,
+  ...NO_RATE_LIMITS,
   LIVE_MAX_CONNECTIONS_PER_USER: String(clientCount + 1),
   LOG_LEVEL: 'info',
 });

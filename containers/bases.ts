@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flockCacheDir } from '../tools/cache.ts';
+import { flockCacheDir } from '@flock/tools/cache';
 import { docker, imageLabel, run, stream } from './docker.ts';
 
 const BASES_DIR = fileURLToPath(new URL('bases/', import.meta.url));

@@ -1,7 +1,8 @@
 // The docker command line, as the scripts and tests here call it: always the classic builder (BuildKit
 // would fetch its Dockerfile frontend from a registry, and buildx is not installed here), errors with
 // the command's own output, long builds streamed a line at a time.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { type RunResult, run as runToCompletion } from '@flock/testkit/processes';
 
 /** Extra environment for every docker call (DOCKER_HOST of the engine in use). */
 export const dockerEnv: Record<string, string> = {};
@@ -10,34 +11,16 @@ function env(): NodeJS.ProcessEnv {
   return { ...process.env, ...dockerEnv, DOCKER_BUILDKIT: '0', DOCKER_CLI_HINTS: 'false' };
 }
 
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `docker …` (or another program, with the same environment) to completion; never throws. */
 export function run(
   command: string,
   args: string[],
   options: { cwd?: string; timeoutMs?: number; input?: string; env?: Record<string, string> } = {},
-) {
-  return new Promise<Result>((resolve) => {
-    const child = execFile(
-      command,
-      args,
-      {
-        cwd: options.cwd,
-        env: { ...env(), ...options.env },
-        timeout: options.timeoutMs ?? 120_000,
-        maxBuffer: 256 << 20,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
+): Promise<RunResult> {
+  return runToCompletion(command, args, {
+    ...options,
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...env(), ...options.env },
   });
 }
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { flockCacheDir } from '../tools/cache.ts';
+import { flockCacheDir } from '@flock/tools/cache';
 
 const RUN_DIR = '/run/flock-docker';
 const OWN_HOST = `unix://${RUN_DIR}/docker.sock`;

@@ -4,7 +4,7 @@
 // the result; the tests' global setup runs it too.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildGoTool } from '../tools/go-tool.ts';
+import { buildGoTool } from '@flock/tools/go-tool';
 import { buildBases, STAND_IN_VARIABLES } from './bases.ts';
 import { dockerEnv } from './docker.ts';
 import { type Engine, ensureEngine } from './engine.ts';

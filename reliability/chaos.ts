@@ -6,8 +6,8 @@
 // test's database is in use, unless --force-pg-restart; --no-pg-restart skips it always.
 // Prints one JSON report per run and exits 1 if any pass criterion failed.
 import { parseArgs } from 'node:util';
+import { ADMIN_URL } from '@flock/testkit/databases';
 import pg from 'pg';
-import { ADMIN_URL } from '../api/test/helpers/database.ts';
 import { exitOnSignals, startCluster } from './lib/cluster.ts';
 import { runOverload } from './lib/overload-run.ts';
 import { runSetScenario } from './lib/set-run.ts';

@@ -4,7 +4,8 @@
 // has more than 1% errors, and the subscriber received every message. Bounded, 127.0.0.1 only; prints a JSON report, exits 1 on failure.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exitOnSignals, register, sleep, startCluster, storedMessages } from './lib/cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
+import { exitOnSignals, register, startCluster, storedMessages } from './lib/cluster.ts';
 import { closedLoopRate, openLoop, percentile, type RequestSpec } from './lib/open-loop.ts';
 import { awaitDelivery, Subscriber } from './lib/subscribers.ts';
 

@@ -1,10 +1,11 @@
 // Tried as a new user would: clone the repository, run `npm start`, and use the API.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { register } from '@flock/testkit/accounts';
+import { freePort } from '@flock/testkit/ports';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -20,14 +21,6 @@ afterAll(async () => {
   }
   rmSync(workdir, { recursive: true, force: true });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('a fresh clone', () => {
   it('starts with `npm start` and serves the API', async () => {
@@ -62,17 +55,11 @@ describe('a fresh clone', () => {
     }
     expect(ready, output.slice(-3000)).toBe(true);
 
-    const register = await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'newcomer',
-        email: 'newcomer@example.test',
-        password: 'first password',
-      }),
+    const { token } = await register(base, {
+      username: 'newcomer',
+      email: 'newcomer@example.test',
+      password: 'first password',
     });
-    expect(register.status).toBe(201);
-    const { token } = (await register.json()) as { token: string };
     const messages = await fetch(`${base}/api/messages`, { headers: { authorization: `Bearer ${token}` } });
     expect(messages.status).toBe(200);
     expect(await messages.json()).toHaveProperty('items');

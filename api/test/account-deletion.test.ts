@@ -2,9 +2,9 @@
 // one transaction, the live feed announces each change on every replica, the account's open live
 // connections close, its tokens are refused on every route, and the name can be registered again.
 import { LiveCloseCode, type Profile } from '@flock/shared';
+import { connectLive, refusedUpgrade } from '@flock/testkit/live-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { connectLive, refusedUpgrade } from './helpers/live-client.ts';
 import { post, signUp, type TestUser } from './helpers/users.ts';
 
 let a: TestApp;

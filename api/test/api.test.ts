@@ -6,10 +6,10 @@ import {
   type MessagePage,
   type Profile,
 } from '@flock/shared';
+import { wsUrl } from '@flock/testkit/live-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { wsUrl } from './helpers/live-client.ts';
 import { post, signUp } from './helpers/users.ts';
 
 let t: TestApp;

@@ -1,9 +1,11 @@
 // Requests the app never gets to handle — refused by Node's HTTP parser or by the router — answered by a
 // real API process in the one error shape, over a raw socket, since no HTTP client sends them.
+
 import { connect } from 'node:net';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-import { type ApiProcess, startApiProcess } from './helpers/process.ts';
 
 let database: TestDatabase;
 let api: ApiProcess;
@@ -13,7 +15,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   api = await startApiProcess({
     DATABASE_URL: database.url,
-    JWT_SECRET: 'client-errors-secret-0123456789abcdef',
+    JWT_SECRET: TEST_JWT_SECRET,
   });
   port = Number(new URL(api.url).port);
 });

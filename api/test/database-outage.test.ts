@@ -1,9 +1,11 @@
 // PostgreSQL goes away and comes back: readiness follows it, requests in between fail fast with 503,
 // and the same process serves again afterwards.
+
+import { connectLive } from '@flock/testkit/live-client';
+import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
+import { waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { connectLive } from './helpers/live-client.ts';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { post, signUp } from './helpers/users.ts';
 
 let t: TestApp;
@@ -28,14 +30,8 @@ afterAll(async () => {
 
 const readiness = async () => (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
+const readinessIs = (status: number) =>
+  waitFor(`readiness ${status}`, async () => (await readiness()) === status, { timeoutMs: 10_000 });
 
 describe('database outage', () => {
   it('turns unready, answers 503 fast while the database is away, and recovers', async () => {
@@ -44,7 +40,7 @@ describe('database outage', () => {
     expect(await readiness()).toBe(200);
 
     await proxy.stop();
-    await eventually(async () => (await readiness()) === 503);
+    await readinessIs(503);
 
     for (const request of [
       { method: 'GET' as const, url: '/api/messages' },
@@ -68,7 +64,7 @@ describe('database outage', () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 
     await proxy.start();
-    await eventually(async () => (await readiness()) === 200);
+    await readinessIs(200);
     const after = await post(t.app, user, 'after the outage');
     const feed = await t.app.inject({ method: 'GET', url: `/api/messages?author=${user.username}` });
     expect(feed.json().items.map((m: { content: string }) => m.content)).toEqual([
@@ -88,7 +84,7 @@ describe('database outage', () => {
     await first.close();
 
     await proxy.stop();
-    await eventually(async () => (await readiness()) === 503);
+    await readinessIs(503);
     const early = await connectLive(base, user.token);
     early.socket.send(JSON.stringify({ type: 'subscribe', stream: 'public', since }));
     await early.waitFor(() => early.closeCode !== undefined, 10_000, 'the close');
@@ -96,7 +92,7 @@ describe('database outage', () => {
     expect(early.events()).toEqual([]);
 
     await proxy.start();
-    await eventually(async () => (await readiness()) === 200);
+    await readinessIs(200);
     const again = await connectLive(base, user.token);
     await again.subscribe('public', since);
     const replayed = await again.waitFor(

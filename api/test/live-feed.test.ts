@@ -2,10 +2,11 @@
 // slow consumers.
 import { Writable } from 'node:stream';
 import type { Message } from '@flock/shared';
+import { connectLive, type LiveClient, refusedUpgrade } from '@flock/testkit/live-client';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pruneEvents } from '../src/live/retention.ts';
-import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.ts';
-import { connectLive, type LiveClient, refusedUpgrade } from './helpers/live-client.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { post, signUp, type TestUser } from './helpers/users.ts';
 
 let logs = '';
@@ -157,7 +158,12 @@ describe('live authentication and limits', () => {
     expect(await refusedUpgrade(base, tampered)).toBe(401);
     expect(await refusedUpgrade(base, `${header}.${payload}.AAAA`)).toBe(401);
     const { createSigner } = await import('fast-jwt');
-    const expired = createSigner({ key: TEST_SECRET, algorithm: 'HS256', iss: 'flock', aud: 'flock-api' })({
+    const expired = createSigner({
+      key: TEST_JWT_SECRET,
+      algorithm: 'HS256',
+      iss: 'flock',
+      aud: 'flock-api',
+    })({
       sub: '1',
       username: alice.username,
       iat: 1_600_000_000,
@@ -174,7 +180,7 @@ describe('live authentication and limits', () => {
     const { createSigner } = await import('fast-jwt');
     const sub = JSON.parse(Buffer.from(bob.token.split('.')[1]!, 'base64url').toString()).sub;
     const shortLived = createSigner({
-      key: TEST_SECRET,
+      key: TEST_JWT_SECRET,
       algorithm: 'HS256',
       iss: 'flock',
       aud: 'flock-api',

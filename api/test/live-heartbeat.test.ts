@@ -1,7 +1,8 @@
 // Heartbeats: a peer that stops answering pings is dropped; one that answers stays.
+
+import { connectLive } from '@flock/testkit/live-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { connectLive } from './helpers/live-client.ts';
 import { signUp } from './helpers/users.ts';
 
 let t: TestApp;

@@ -1,17 +1,19 @@
 // Two real API processes on one PostgreSQL: events cross replicas through LISTEN/NOTIFY, a client that
 // resumes on the other replica misses nothing, and SIGTERM sends 1001.
+
 import type { AuthResponse, Message } from '@flock/shared';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { connectLive, type LiveClient } from '@flock/testkit/live-client';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-import { connectLive, type LiveClient } from './helpers/live-client.ts';
-import { type ApiProcess, startApiProcess } from './helpers/process.ts';
 import { uniqueName } from './helpers/users.ts';
 
 let database: TestDatabase;
 let replicas: ApiProcess[];
 const env = () => ({
   DATABASE_URL: database.url,
-  JWT_SECRET: 'replica-secret-that-is-long-enough-for-hs256',
+  JWT_SECRET: TEST_JWT_SECRET,
   AUTH_RATE_LIMIT_MAX: '10000',
   LOG_LEVEL: 'info',
 });

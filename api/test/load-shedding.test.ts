@@ -1,10 +1,11 @@
 // Load shedding (plugins/load-shedding.ts): what each signal reads, and that the app sheds on them — and
 // only on them: a loop blocked once for a few hundred milliseconds is not a loop a second behind.
+
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLoopDelayMs, PressureMonitor, SAMPLE_INTERVAL_MS } from '../src/plugins/load-shedding.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const blockFor = (ms: number) => {
   const end = performance.now() + ms;
   while (performance.now() < end);

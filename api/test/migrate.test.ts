@@ -4,10 +4,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsList } from '../src/db/migrations/index.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
 const run = promisify(execFile);
 const PROGRAM = fileURLToPath(new URL('../src/db/migrate.ts', import.meta.url));

@@ -1,7 +1,8 @@
 // SIGTERM: readiness fails at once, requests already accepted complete, the process exits in time.
+
+import { startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
-import { startApiProcess } from './helpers/process.ts';
 import { uniqueName } from './helpers/users.ts';
 
 let database: TestDatabase;

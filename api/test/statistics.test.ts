@@ -1,6 +1,8 @@
 // Table maintenance for servers whose autovacuum is off (this machine's is): the tables past autovacuum's
 // thresholds are found and analyzed or vacuumed, and with statistics a popular tag's feed walks its index
 // for one page instead of sorting the whole tag (the soak's 503 burst, docs/reliability.md finding 5).
+
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,6 @@ import { sqlOf } from '../src/db/kysely.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { feedPageStatement } from '../src/db/repositories/messages.ts';
 import { type MaintenanceNeed, maintainTables, tablesNeedingMaintenance } from '../src/db/statistics.ts';
-import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
 let database: TestDatabase;
 let orm: MikroORM;

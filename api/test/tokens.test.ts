@@ -1,9 +1,10 @@
 // Tokens that must not pass: expired, tampered, signed with another secret, unsigned (alg none),
 // from another issuer or audience, or signed with another algorithm.
 import { createHmac } from 'node:crypto';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
 import { signUp, type TestUser } from './helpers/users.ts';
 
 let t: TestApp;
@@ -29,7 +30,7 @@ const claims = () => ({
   iat: Math.floor(Date.now() / 1000),
   exp: Math.floor(Date.now() / 1000) + 3600,
 });
-const hs256 = (payload: object, secret = TEST_SECRET, header: object = { alg: 'HS256', typ: 'JWT' }) => {
+const hs256 = (payload: object, secret = TEST_JWT_SECRET, header: object = { alg: 'HS256', typ: 'JWT' }) => {
   const unsigned = `${b64(header)}.${b64(payload)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 };
@@ -57,7 +58,7 @@ describe('tokens', () => {
     [
       'HS512 instead of the pinned HS256',
       () =>
-        createSigner({ key: TEST_SECRET, algorithm: 'HS512' })({
+        createSigner({ key: TEST_JWT_SECRET, algorithm: 'HS512' })({
           ...claims(),
           iat: undefined,
           exp: undefined,
@@ -75,7 +76,7 @@ describe('tokens', () => {
     ['nbf in the future', () => hs256({ ...claims(), nbf: Math.floor(Date.now() / 1000) + 3600 })],
     [
       'oversized header',
-      () => hs256(claims(), TEST_SECRET, { alg: 'HS256', typ: 'JWT', pad: 'x'.repeat(8000) }),
+      () => hs256(claims(), TEST_JWT_SECRET, { alg: 'HS256', typ: 'JWT', pad: 'x'.repeat(8000) }),
     ],
     ['garbage', () => 'not.a.token'],
     // Well signed, but the subject is not an account id as the API writes one: some of these once read

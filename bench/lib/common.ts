@@ -1,16 +1,15 @@
 // What every scenario shares: the API under test (a real process on a fresh PostgreSQL database, pinned
 // to the server core), seeding, tokens minted with the API's own token service, and bare baseline servers.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createTokenService } from '@flock/api/tokens';
+import { type ApiProcess, NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { startNodeProcess } from '@flock/testkit/processes';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import pg from 'pg';
-import { createTokenService } from '../../api/src/domain/tokens.ts';
-import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../api/test/helpers/process.ts';
 
-export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256';
 export const TAGS = Array.from({ length: 50 }, (_, i) => `tag${i}`);
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Cores: servers on the last core, load generators on the first (when the machine has two or more). */
 export const SERVER_CORES = '1';
@@ -27,9 +26,9 @@ export function pin(pid: number | undefined, cores: string): void {
 }
 
 export const tokens = createTokenService({
-  secret: JWT_SECRET,
-  issuer: 'flock',
-  audience: 'flock-api',
+  secret: TEST_JWT_SECRET,
+  issuer: TEST_JWT_ISSUER,
+  audience: TEST_JWT_AUDIENCE,
   ttlSeconds: 86_400,
 });
 
@@ -48,9 +47,8 @@ export interface Flock {
 }
 
 export const apiEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  JWT_SECRET,
-  AUTH_RATE_LIMIT_MAX: '1000000',
-  POST_RATE_LIMIT_MAX: '1000000',
+  JWT_SECRET: TEST_JWT_SECRET,
+  ...NO_RATE_LIMITS,
   LIVE_MAX_CONNECTIONS_PER_USER: '20000',
   LIVE_SEND_BUFFER_BYTES: String(4 << 20),
   // The default level (the helper waits for the info line "Server listening at").
@@ -98,10 +96,7 @@ export async function startFlock(
 }
 
 async function stopApis(apis: ApiProcess[]) {
-  for (const api of apis) if (api.child.exitCode === null) api.child.kill('SIGTERM');
-  await Promise.all(
-    apis.map((api) => Promise.race([api.exited, sleep(15_000).then(() => api.child.kill('SIGKILL'))])),
-  );
+  await Promise.all(apis.map((api) => api.stop(15_000)));
 }
 
 /** `count` users inserted directly (no Argon2 work: they only ever use minted tokens). */
@@ -162,38 +157,20 @@ export async function startBareServer(
   cores = SERVER_CORES,
 ): Promise<NodeServer> {
   const script = fileURLToPath(new URL(`../servers/${name}.ts`, import.meta.url));
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startNodeProcess(script, {
+    what: name,
+    env,
+    ready: (output) => /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1],
+    timeoutMs: 20_000,
   });
-  pin(child.pid, cores);
-  let output = '';
-  child.stdout!.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const match = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-    if (match?.[1]) {
-      const url = match[1];
-      return {
-        child,
-        url,
-        async stop() {
-          if (child.exitCode !== null) return;
-          child.kill('SIGTERM');
-          await Promise.race([once(child, 'exit'), sleep(5_000).then(() => child.kill('SIGKILL'))]);
-        },
-      };
-    }
-    if (child.exitCode !== null) break;
-    await sleep(25);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} did not start:\n${output}`);
+  pin(server.child.pid, cores);
+  return {
+    child: server.child,
+    url: server.ready,
+    async stop() {
+      await server.stop(5_000);
+    },
+  };
 }
 
 /** Runs `work` with at most `limit` in flight. */

@@ -1,6 +1,6 @@
 // Live-feed clients for fan-out measurements: connected with the API's own test helper, then stripped to a
 // cheap listener (no JSON parse, no frame list) that times each marked message from post to receipt.
-import { connectLive, type LiveClient } from '../../api/test/helpers/live-client.ts';
+import { connectLive, type LiveClient } from '@flock/testkit/live-client';
 import { inBatches } from './common.ts';
 
 export const MARKER = /"content":"fan (\d+-\d+)/;

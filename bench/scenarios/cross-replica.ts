@@ -1,7 +1,9 @@
 // Cross-replica delivery: two API processes on one database, clients split between them, posts to the
 // first. The second replica learns of each event through LISTEN/NOTIFY; its clients' p99 is compared with
 // the first's (the one-replica path) from the same posts, and nothing may be lost.
-import { seedUsers, sleep, startFlock } from '../lib/common.ts';
+
+import { sleep } from '@flock/testkit/waiting';
+import { seedUsers, startFlock } from '../lib/common.ts';
 import { closeClients, Deliveries, openClients } from '../lib/live.ts';
 import { percentiles, round, type Scenario } from '../lib/stats.ts';
 import { flockPoster } from './fanout.ts';

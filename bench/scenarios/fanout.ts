@@ -1,8 +1,9 @@
 // WebSocket fan-out: N clients on the public stream (N = 1k, 5k, 10k), posts at 1 and 10 per second, then
 // a burst for throughput; post → receive latency and deliveries per second, against a bare `ws` server
 // broadcasting a frame of the same size to the same number of clients.
-import type { LiveClient } from '../../api/test/helpers/live-client.ts';
-import { seedUsers, sleep, startBareServer, startFlock } from '../lib/common.ts';
+import type { LiveClient } from '@flock/testkit/live-client';
+import { sleep } from '@flock/testkit/waiting';
+import { seedUsers, startBareServer, startFlock } from '../lib/common.ts';
 import { closeClients, Deliveries, openClients } from '../lib/live.ts';
 import { percentiles, type Row, round, type Scenario } from '../lib/stats.ts';
 

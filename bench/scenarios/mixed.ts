@@ -3,9 +3,12 @@
 // mixing compose 10%, home timeline 50%, user timeline 25% and like 15%, with a bot-agent process posting
 // and liking beside it and live clients on tag streams. The rate steps up until HTTP p99 > 100 ms,
 // delivery p99 > 250 ms or errors > 1%; the figure is the highest step within the limits.
+
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { scrape } from '@flock/testkit/metrics';
+import { sleep, waitFor } from '@flock/testkit/waiting';
 import { Pool } from 'undici';
-import { scrape, startAgentProcess, waitFor } from '../../bot-agent/test/helpers/processes.ts';
-import { messageIds, seedMessages, seedUsers, sleep, startFlock, TAGS } from '../lib/common.ts';
+import { messageIds, seedMessages, seedUsers, startFlock, TAGS } from '../lib/common.ts';
 import { closeClients, Deliveries, openClients } from '../lib/live.ts';
 import { percentiles, type Scenario } from '../lib/stats.ts';
 
@@ -50,7 +53,7 @@ export const mixed: Scenario = {
     await waitFor(
       'every bot to sign in',
       async () => (await scrape(agent.metricsUrl)).get('flock_bots_active') === botCount,
-      180_000,
+      { timeoutMs: 180_000 },
     );
     const clientCount = quick ? 20 : 1_000;
     const deliveries = new Deliveries();

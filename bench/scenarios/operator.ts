@@ -3,7 +3,7 @@
 // (as its ServiceAccount) has them all Ready, pods included; then scale changes through the /scale
 // subresource (what `kubectl scale` and an HPA do), each timed until the owned Deployment carries the
 // new replicas; then a quiet minute with a 5 s resync, counting the operator's writes and Events.
-import { runScale } from '../../operator/test/support/scale.ts';
+import { runScale } from '@flock/operator/test/scale';
 import { round, type Scenario } from '../lib/stats.ts';
 
 export const operator: Scenario = {

@@ -3,9 +3,12 @@
 // over a steady window. `npm run bench:bots -w bot-agent`; BENCH_SECONDS (default 120) sets the window,
 // BENCH_RATE_MULTIPLIER (default 1) multiplies the default rates (6 posts and 12 likes per bot per hour),
 // BENCH_AGENT_NODE_OPTIONS is the agent's NODE_OPTIONS.
-import { createTestDatabase } from '../../api/test/helpers/database.ts';
-import { startApiProcess } from '../../api/test/helpers/process.ts';
-import { JWT_SECRET, scrape, sleep, startAgentProcess, waitFor } from '../test/helpers/processes.ts';
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase } from '@flock/testkit/databases';
+import { scrape } from '@flock/testkit/metrics';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { sleep, waitFor } from '@flock/testkit/waiting';
 
 const bots = Number(process.env.BENCH_BOTS ?? 1000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 120);
@@ -16,9 +19,8 @@ const likesPerHour = 12 * multiplier;
 const database = await createTestDatabase();
 const api = await startApiProcess({
   DATABASE_URL: database.url,
-  JWT_SECRET,
-  AUTH_RATE_LIMIT_MAX: '100000',
-  POST_RATE_LIMIT_MAX: '100000',
+  JWT_SECRET: TEST_JWT_SECRET,
+  ...NO_RATE_LIMITS,
   DB_POOL_MAX: '20',
 });
 const agent = await startAgentProcess({
@@ -47,7 +49,7 @@ try {
       peakRss = Math.max(peakRss, samples.get('process_resident_memory_bytes') ?? 0);
       return samples.get('flock_bots_active') === bots ? samples : undefined;
     },
-    15 * 60_000,
+    { timeoutMs: 15 * 60_000 },
   );
   const signInSeconds = (performance.now() - started) / 1000;
 

@@ -1,23 +1,19 @@
 // The acceptance run against the real API process on PostgreSQL: 20 bots at high rates for
 // ~20 s, then what the database holds, what the agent's metrics say, SIGTERM, and a restart.
+
+import { type AgentProcess, startAgentProcess } from '@flock/testkit/agent-process';
+import { scrape } from '@flock/testkit/metrics';
+import { sleep, waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botUsername } from '../src/identity.ts';
-import {
-  type AgentProcess,
-  scrape,
-  sleep,
-  startAgentProcess,
-  startTestApi,
-  type TestApi,
-  waitFor,
-} from './helpers/processes.ts';
+import { type ApiWithPool, startApiWithPool } from './helpers/test-api.ts';
 
 const BOTS = 20;
 const POOL = ['red', 'green', 'blue', 'amber'];
-let api: TestApi;
+let api: ApiWithPool;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startApiWithPool();
 });
 afterAll(async () => {
   await api?.close();

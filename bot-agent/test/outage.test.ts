@@ -1,20 +1,17 @@
 // The API process stopped mid-run and started again on the same port and database: the agent neither
 // crashes nor gives up, and every bot is posting or liking again soon after the API is back.
+
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { scrape } from '@flock/testkit/metrics';
+import { sleep, waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  scrape,
-  sleep,
-  startAgentProcess,
-  startTestApi,
-  type TestApi,
-  waitFor,
-} from './helpers/processes.ts';
+import { type ApiWithPool, startApiWithPool } from './helpers/test-api.ts';
 
 const BOTS = 10;
-let api: TestApi;
+let api: ApiWithPool;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startApiWithPool();
 });
 afterAll(async () => {
   await api?.close();
@@ -69,7 +66,7 @@ it('survives the API being stopped and restarted, and resumes', async () => {
       );
       return active[0]!.n === BOTS || undefined;
     },
-    20_000,
+    { timeoutMs: 20_000 },
   );
 
   const exit = await agent.terminate();

@@ -3,8 +3,9 @@
 // while it is waiting.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { startAgentProcess } from '@flock/testkit/agent-process';
+import { sleep, waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sleep, startAgentProcess, waitFor } from './helpers/processes.ts';
 
 interface Seen {
   at: number;
@@ -90,7 +91,7 @@ it('honours Retry-After on registration and on posts, and stops at once while wa
       for (const s of posted) perUser.set(s.user, (perUser.get(s.user) ?? 0) + 1);
       return (perUser.size === 3 && [...perUser.values()].every((n) => n >= 2)) || undefined;
     },
-    40_000,
+    { timeoutMs: 40_000 },
   );
   for (const user of new Set(seen.map((s) => s.user))) {
     const calls = seen.filter((s) => s.user === user);
@@ -105,11 +106,9 @@ it('honours Retry-After on registration and on posts, and stops at once while wa
   // Now a long Retry-After for everything: the bots wait, and SIGTERM still ends the process quickly.
   mode = { retryAfter: 120, limitFirst: Number.POSITIVE_INFINITY };
   const before = seen.length;
-  await waitFor(
-    'a long 429',
-    async () => seen.slice(before).some((s) => s.status === 429) || undefined,
-    10_000,
-  );
+  await waitFor('a long 429', async () => seen.slice(before).some((s) => s.status === 429) || undefined, {
+    timeoutMs: 10_000,
+  });
   await sleep(500);
   const exit = await agent.terminate();
   expect(exit).toMatchObject({ code: 0, signal: null });

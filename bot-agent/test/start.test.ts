@@ -3,10 +3,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { freePort } from '@flock/testkit/ports';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { waitFor } from '@flock/testkit/waiting';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
-import { freePort, JWT_SECRET, waitFor } from './helpers/processes.ts';
 
 const startScript = fileURLToPath(new URL('../../scripts/start.ts', import.meta.url));
 let database: TestDatabase;
@@ -29,7 +31,7 @@ it('runs FLOCK_BOTS bots next to the API, and stops them with it', async () => {
     env: {
       ...process.env,
       DATABASE_URL: database.url,
-      JWT_SECRET,
+      JWT_SECRET: TEST_JWT_SECRET,
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       WEB_DIST: '',
@@ -54,7 +56,7 @@ it('runs FLOCK_BOTS bots next to the API, and stops them with it', async () => {
       );
       return rows[0]?.posters === 3 ? rows[0] : undefined;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   ).then((counts) => expect(counts).toEqual({ users: 3, bots: 3, posters: 3 }));
   expect(output).toContain('flock: 3 bots are posting');
 

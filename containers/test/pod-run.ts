@@ -2,7 +2,7 @@
 // a read-only root file system, the capabilities dropped, no privilege escalation, tmpfs for each
 // emptyDir, a named volume for each claim, and the environment resolved from the rendered ConfigMaps,
 // Secrets and field references. The container images are replaced by the locally built ones.
-import type { KObject } from '../../manifests/test/support.ts';
+import type { KObject } from '@flock/testkit/kustomize';
 
 type Env = {
   name: string;

@@ -2,11 +2,12 @@
 // (the API's against its ConfigSchema, the bots' against their config loader), volumes, health checks,
 // and the agreement between Compose, nginx.conf, the Prometheus config, Grafana and the manifests.
 import { existsSync } from 'node:fs';
+import { ConfigSchema, loadConfig } from '@flock/api/config';
+import { loadConfig as loadBotConfig } from '@flock/bot-agent/config';
+import { render } from '@flock/testkit/kustomize';
+import { REPO, readRepoFile } from '@flock/testkit/repo';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigSchema, loadConfig } from '../../api/src/config.ts';
-import { loadConfig as loadBotConfig } from '../../bot-agent/src/config.ts';
-import { REPO, readRepoFile, render } from './support.ts';
 
 type Service = {
   image?: string;

@@ -1,6 +1,6 @@
 // The Grafana dashboards as data: every panel's queries.
 import { readdirSync, readFileSync } from 'node:fs';
-import { REPO } from './support.ts';
+import { REPO } from '@flock/testkit/repo';
 
 export interface PanelQuery {
   dashboard: string;

@@ -12,11 +12,17 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { register } from '@flock/testkit/accounts';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { freePort } from '@flock/testkit/ports';
+import { run } from '@flock/testkit/processes';
+import { REPO } from '@flock/testkit/repo';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../api/test/helpers/process.ts';
-import { freePort, httpOk, type Proc, REPO, run, waitFor } from './support.ts';
+import { httpOk, type Proc } from './support.ts';
 
 let tmp: string;
 let db: TestDatabase;
@@ -87,7 +93,10 @@ async function startNginx(
   };
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`nginx (${name})`, () => httpOk(`${url}/nginx-health`), 15_000, proc.output);
+    await waitFor(`nginx (${name})`, () => httpOk(`${url}/nginx-health`), {
+      timeoutMs: 15_000,
+      describe: proc.output,
+    });
   } catch (error) {
     await proc.stop();
     throw error;
@@ -100,7 +109,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   api = await startApiProcess({
     DATABASE_URL: db.url,
-    JWT_SECRET: 'deploy-test-jwt-secret-0123456789abcdef',
+    JWT_SECRET: TEST_JWT_SECRET,
   });
   ({ proc: nginx, base, configFile } = await startNginx('main', new URL(api.url).host));
 
@@ -219,17 +228,11 @@ describe('web/nginx.conf', () => {
   });
 
   it('carries the live feed: subprotocol auth, Origin check and an event, through nginx', async () => {
-    const register = await fetch(`${base}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'via_nginx',
-        email: 'via@example.com',
-        password: 'a long passphrase 42',
-      }),
+    const { token } = await register(base, {
+      username: 'via_nginx',
+      email: 'via@example.com',
+      password: 'a long passphrase 42',
     });
-    expect(register.status).toBe(201);
-    const { token } = (await register.json()) as { token: string };
 
     // A foreign Origin is refused: nginx passes the Host the browser used, which the API compares with.
     const refused = await new Promise<number>((resolve) => {

@@ -6,25 +6,22 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Cluster } from '@flock/operator/test/cluster';
+import { register } from '@flock/testkit/accounts';
+import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { render } from '@flock/testkit/kustomize';
+import { freePort } from '@flock/testkit/ports';
+import { type RunningProcess, run, spawnProcess } from '@flock/testkit/processes';
+import { REPO, readRepoFile } from '@flock/testkit/repo';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parse, stringify } from 'yaml';
-import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../api/test/helpers/process.ts';
-import { Cluster } from '../../operator/test/support/cluster.ts';
 import { expandGrafanaVariables, loadDashboards, panelQueries } from './dashboards.ts';
 import { metricNames } from './promql.ts';
-import {
-  freePort,
-  httpOk,
-  type Proc,
-  REPO,
-  readRepoFile,
-  render,
-  run,
-  startProcess,
-  waitFor,
-} from './support.ts';
+import { httpOk } from './support.ts';
 
 const NODE = process.execPath;
 const COMPOSE_PROMETHEUS = 'monitoring/prometheus.yml';
@@ -179,7 +176,7 @@ describe('a real Prometheus scraping a live system', () => {
   let db: TestDatabase;
   let api: ApiProcess;
   let kube: Cluster;
-  const procs: Proc[] = [];
+  const procs: RunningProcess[] = [];
   let ws: WebSocket | undefined;
   let promUrl = '';
   const targets: Record<string, string> = {};
@@ -189,13 +186,13 @@ describe('a real Prometheus scraping a live system', () => {
     const apiMetricsPort = await freePort();
     api = await startApiProcess({
       DATABASE_URL: db.url,
-      JWT_SECRET: 'deploy-test-jwt-secret-0123456789abcdef',
+      JWT_SECRET: TEST_JWT_SECRET,
       METRICS_PORT: String(apiMetricsPort),
       AUTH_RATE_LIMIT_MAX: '1000',
     });
 
     const botPort = await freePort();
-    const bots = startProcess(NODE, ['bot-agent/src/main.ts'], {
+    const bots = spawnProcess(NODE, ['bot-agent/src/main.ts'], {
       env: {
         TARGET_URL: api.url,
         METRICS_PORT: String(botPort),
@@ -223,7 +220,9 @@ describe('a real Prometheus scraping a live system', () => {
       RESYNC_SECONDS: '5',
     });
 
-    await waitFor('the bot agent', () => httpOk(`http://127.0.0.1:${botPort}/healthz`), 30_000, bots.output);
+    await waitFor('the bot agent', () => httpOk(`http://127.0.0.1:${botPort}/healthz`), {
+      describe: bots.output,
+    });
 
     // The compose config, with each job's targets pointed at the local processes.
     const config = parse(readRepoFile(COMPOSE_PROMETHEUS));
@@ -247,7 +246,7 @@ describe('a real Prometheus scraping a live system', () => {
     }
     const configFile = join(tmp, 'prometheus.yml');
     await writeFile(configFile, stringify(config));
-    const prometheus = startProcess('prometheus', [
+    const prometheus = spawnProcess('prometheus', [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(tmp, 'tsdb')}`,
       `--web.listen-address=127.0.0.1:${promPort}`,
@@ -255,20 +254,14 @@ describe('a real Prometheus scraping a live system', () => {
     ]);
     procs.push(prometheus);
     promUrl = `http://127.0.0.1:${promPort}`;
-    await waitFor('Prometheus', () => httpOk(`${promUrl}/-/ready`), 30_000, prometheus.output);
+    await waitFor('Prometheus', () => httpOk(`${promUrl}/-/ready`), { describe: prometheus.output });
 
     // A person too: signs up, posts, likes a bot's message and watches the live feed.
-    const register = await fetch(`${api.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'deploy_human',
-        email: 'human@example.com',
-        password: 'a long passphrase 42',
-      }),
+    const { token } = await register(api.url, {
+      username: 'deploy_human',
+      email: 'human@example.com',
+      password: 'a long passphrase 42',
     });
-    expect(register.status).toBe(201);
-    const { token } = (await register.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     ws = new WebSocket(`${api.url.replace('http', 'ws')}/api/ws`, ['flock.v1', `flock.auth.${token}`]);
     await new Promise((resolve, reject) => {
@@ -356,8 +349,7 @@ describe('a real Prometheus scraping a live system', () => {
         }
         return failing.length === 0;
       },
-      90_000,
-      () => `no data yet:\n${failing.join('\n')}`,
+      { timeoutMs: 90_000, describe: () => `no data yet:\n${failing.join('\n')}` },
     );
 
     const known = await knownMetrics();

@@ -6,18 +6,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { loadConfig } from '@flock/api/config';
+import { commonLabels, selectorLabels } from '@flock/operator/builders';
+import { StructuralSchema } from '@flock/operator/crd/validation';
+import { type KObject, render } from '@flock/testkit/kustomize';
+import { REPO } from '@flock/testkit/repo';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../api/src/config.ts';
-import { commonLabels, selectorLabels } from '../../operator/src/builders.ts';
-import { StructuralSchema } from '../../operator/src/crd/validation.ts';
 import {
   podMonitorSchema,
   prometheusRuleSchema,
   serviceMonitorSchema,
 } from './prometheus-operator-schemas.ts';
-import { type KObject, REPO, render } from './support.ts';
 
 // What each render holds besides the base: the monitoring objects only where the component is included.
 const VARIANTS = {

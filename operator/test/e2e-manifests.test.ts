@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
@@ -102,15 +103,8 @@ const ref = (o: KObject) => `${kindOf(o)}/${o.metadata.name}`;
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 const sorted = (items: string[]) => [...items].sort();
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await sleep(500);
-  }
-}
+// The controllers (HPA, Deployment, kwok's pods) act within a minute.
+const CONTROLLERS = { timeoutMs: 60_000, intervalMs: 500 };
 
 const replicasOf = async (kind: string, name: string) =>
   (await getJson('-n', 'flock', kind, name)).spec.replicas as number;
@@ -262,8 +256,10 @@ describe('the manifests on a real API server', () => {
       // The Deployment carries no replicas: created with 1, the HPA controller sets its minimum.
       const hpa = dev.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'flock-api')!;
       expect(hpa.spec.minReplicas).toBe(2);
-      await eventually('flock-api at 2 replicas', async () =>
-        (await replicasOf('deployment', 'flock-api')) === 2 ? true : undefined,
+      await waitFor(
+        'flock-api at 2 replicas',
+        async () => ((await replicasOf('deployment', 'flock-api')) === 2 ? true : undefined),
+        CONTROLLERS,
       );
       expect(await rescales('flock-api')).toEqual([
         'New size: 2; reason: Current number of replicas below Spec.MinReplicas',
@@ -278,17 +274,23 @@ describe('the manifests on a real API server', () => {
       // pods exist and are Ready (kwok plays them), and PostgreSQL's pod exists (Pending: nothing here
       // provisions its volume).
       for (const name of ['flock-api', 'flock-web', 'flock-operator'])
-        await eventually(`deployment ${name} ready`, async () => {
-          const d = await getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>(
-            '-n',
-            'flock',
-            'deployment',
-            name,
-          );
-          return d.status.readyReplicas === d.spec.replicas ? true : undefined;
-        });
-      const postgres = await eventually('pod flock-postgres-0', () =>
-        getJson<{ metadata: { name: string } }>('-n', 'flock', 'pod', 'flock-postgres-0'),
+        await waitFor(
+          `deployment ${name} ready`,
+          async () => {
+            const d = await getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>(
+              '-n',
+              'flock',
+              'deployment',
+              name,
+            );
+            return d.status.readyReplicas === d.spec.replicas ? true : undefined;
+          },
+          CONTROLLERS,
+        );
+      const postgres = await waitFor(
+        'pod flock-postgres-0',
+        () => getJson<{ metadata: { name: string } }>('-n', 'flock', 'pod', 'flock-postgres-0'),
+        CONTROLLERS,
       );
       expect(postgres.metadata.name).toBe('flock-postgres-0');
     }, 120_000);
@@ -319,8 +321,10 @@ describe('the manifests on a real API server', () => {
         '-p',
         '{"spec":{"minReplicas":3}}',
       );
-      await eventually('flock-api at 3 replicas', async () =>
-        (await replicasOf('deployment', 'flock-api')) === 3 ? true : undefined,
+      await waitFor(
+        'flock-api at 3 replicas',
+        async () => ((await replicasOf('deployment', 'flock-api')) === 3 ? true : undefined),
+        CONTROLLERS,
       );
       const deployment = dev.find((o) => o.kind === 'Deployment' && o.metadata.name === 'flock-api')!;
       const generation = (await getJson('-n', 'flock', 'deployment', 'flock-api')).metadata.generation;
@@ -356,8 +360,10 @@ describe('the manifests on a real API server', () => {
         examples.map((o) => `${ref(o)} serverside-applied\n`).join(''),
       );
       // The swarm states no replicas: the CRD's default (1), then the HPA's minimum (2).
-      await eventually('botswarm demo at 2 replicas', async () =>
-        (await replicasOf('botswarm', 'demo')) === 2 ? true : undefined,
+      await waitFor(
+        'botswarm demo at 2 replicas',
+        async () => ((await replicasOf('botswarm', 'demo')) === 2 ? true : undefined),
+        CONTROLLERS,
       );
       expect(await rescales('demo-bots')).toEqual([
         'New size: 2; reason: Current number of replicas below Spec.MinReplicas',

@@ -13,10 +13,10 @@ import { openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
+import { freePort } from '@flock/testkit/ports';
+import { buildGoTool } from '@flock/tools/go-tool';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { freePort } from '../../manifests/test/support.ts';
-import { buildGoTool } from '../../tools/go-tool.ts';
 import { prometheusOperatorCrdFiles } from './control-plane/control-plane.ts';
 import { Cluster, REPO } from './support/cluster.ts';
 

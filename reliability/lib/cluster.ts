@@ -1,35 +1,17 @@
 // Real API processes (`node api/src/server.ts`, as a container runs it) on a PostgreSQL database of their
 // own, each on a fixed port so a killed replica comes back where it was, optionally through a TCP proxy the
 // caller owns (cutting it is "the database went away" for these processes only).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { type Account, register as registerAccount } from '@flock/testkit/accounts';
+import { type ApiProcess, NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { scrape } from '@flock/testkit/metrics';
+import { freePort } from '@flock/testkit/ports';
+import type { Exit } from '@flock/testkit/processes';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../api/test/helpers/database.ts';
-import { startTcpProxy, type TcpProxy } from '../../api/test/helpers/tcp-proxy.ts';
-
-export const JWT_SECRET = 'reliability-secret-that-is-long-enough-for-hs256';
-const serverEntry = fileURLToPath(new URL('../../api/src/server.ts', import.meta.url));
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address !== 'object') throw new Error('no port');
-  return address.port;
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  at: number;
-}
 
 export interface Replica {
   index: number;
@@ -79,10 +61,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (proxy) databaseUrl.port = String(proxy.port);
   const expectedExit = new Set<number>();
   const replicas: Replica[] = [];
-  const outputs: string[] = [];
-  const append = (index: number, chunk: string) => {
-    outputs[index] = ((outputs[index] ?? '') + chunk).slice(-65_536);
-  };
+  const processes: (ApiProcess | undefined)[] = [];
+  // What earlier runs of a replica wrote (a crash's last words), kept across its restarts.
+  const earlier: string[] = [];
+  const outputOf = (index: number) =>
+    ((earlier[index] ?? '') + (processes[index]?.output() ?? '')).slice(-65_536);
   for (let index = 0; index < options.replicas; index++) {
     const port = await freePort();
     replicas.push({
@@ -93,57 +76,36 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       child: undefined,
       exited: undefined,
       crashes: [],
-      output: () => outputs[index] ?? '',
+      output: () => outputOf(index),
     });
   }
 
   const start = async (index: number) => {
     const replica = replicas[index]!;
-    const child = spawn(process.execPath, [serverEntry], {
-      env: {
-        ...process.env,
+    earlier[index] = outputOf(index);
+    processes[index] = undefined;
+    const api = await startApiProcess(
+      {
         NODE_ENV: 'test',
         HOST: '127.0.0.1',
         PORT: String(replica.port),
         METRICS_HOST: '127.0.0.1',
         METRICS_PORT: String(replica.metricsPort),
         DATABASE_URL: databaseUrl.toString(),
-        JWT_SECRET,
+        JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'warn',
-        AUTH_RATE_LIMIT_MAX: '100000',
-        POST_RATE_LIMIT_MAX: '1000000',
+        ...NO_RATE_LIMITS,
         ...options.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk) => append(index, String(chunk)));
-    child.stderr!.on('data', (chunk) => append(index, String(chunk)));
-    replica.child = child;
-    // A run stopped early (Ctrl-C on a soak) must not leave API processes behind on a dropped database.
-    const killOnExit = () => child.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    child.once('exit', () => process.off('exit', killOnExit));
-    replica.exited = once(child, 'exit').then(([code, signal]) => {
-      const exit = {
-        code: code as number | null,
-        signal: signal as NodeJS.Signals | null,
-        at: performance.now(),
-      };
-      if (!expectedExit.has(child.pid!)) replica.crashes.push(exit);
+      // A run stopped early (Ctrl-C on a soak) must not leave API processes behind on a dropped database.
+      { keepOutput: 65_536, killWithParent: true },
+    );
+    processes[index] = api;
+    replica.child = api.child;
+    replica.exited = api.exited.then((exit) => {
+      if (!expectedExit.has(api.child.pid!)) replica.crashes.push(exit);
       return exit;
     });
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) break;
-      const ready = await fetch(`${replica.url}/readyz`, { signal: AbortSignal.timeout(1_000) }).catch(
-        () => null,
-      );
-      if (ready?.status === 200) return;
-      await sleep(50);
-    }
-    expectedExit.add(child.pid!);
-    child.kill('SIGKILL');
-    throw new Error(`replica ${index} did not start:\n${replica.output()}`);
   };
 
   // The first applies the migrations; the others find them applied.
@@ -175,16 +137,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
       return Number(kib) * 1024;
     },
-    async metrics(index) {
-      const text = await (await fetch(`http://127.0.0.1:${replicas[index]!.metricsPort}/metrics`)).text();
-      const samples = new Map<string, number>();
-      for (const line of text.split('\n')) {
-        if (line.startsWith('#') || line.trim() === '') continue;
-        const space = line.lastIndexOf(' ');
-        samples.set(line.slice(0, space), Number(line.slice(space + 1)));
-      }
-      return samples;
-    },
+    metrics: (index) => scrape(`http://127.0.0.1:${replicas[index]!.metricsPort}`),
     async close() {
       for (const replica of replicas)
         if (replica.child && running(replica)) {
@@ -200,30 +153,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 }
 
-export interface Account {
-  username: string;
-  token: string;
-}
-
-export async function register(baseUrl: string, prefix = 'r'): Promise<Account> {
-  const username = `${prefix}_${Math.random().toString(36).slice(2, 12)}`;
-  // As a client should: a 503 (the API shedding load, e.g. an event-loop delay over a low test limit) is
-  // retried after its Retry-After, a few times, before the setup gives up.
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`${baseUrl}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, email: `${username}@example.test`, password: 'long enough password' }),
-    });
-    if (response.status === 503 && attempt < 5) {
-      await response.body?.cancel();
-      await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
-      continue;
-    }
-    if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
-    return { username, token: ((await response.json()) as { token: string }).token };
-  }
-}
+/** A fresh `<prefix>_…` user on the cluster (a 503 while shedding load is retried). */
+export const register = (baseUrl: string, prefix = 'r'): Promise<Account> =>
+  registerAccount(baseUrl, { prefix });
 
 export async function registerMany(baseUrl: string, count: number, prefix = 'r'): Promise<Account[]> {
   const accounts: Account[] = [];

@@ -1,7 +1,7 @@
 // Load generators: a closed loop (N requests back to back) to find the sustainable rate, and
 // an open loop that sends at a fixed rate whatever the answers, as real users do, recording each answer.
 import { Agent, request } from 'node:http';
-import { sleep } from './cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
 
 export interface RequestSpec {
   method?: string;

@@ -2,7 +2,8 @@
 // sustainable rate of feed reads (closed loop), then offer `factor` times that open-loop for `seconds`, probing
 // /healthz and the API's RSS and CPU throughout.
 import { readFileSync } from 'node:fs';
-import { type Cluster, register, sleep } from './cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
+import { type Cluster, register } from './cluster.ts';
 import { closedLoopRate, type OpenLoopResult, openLoop, percentile, type RequestSpec } from './open-loop.ts';
 
 export interface OverloadReport {

@@ -5,16 +5,10 @@
 // posts are all stored, and every stored message reached every live subscriber (live or by resume).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { type AgentProcess, startAgentProcess } from '../../bot-agent/test/helpers/processes.ts';
+import { type AgentProcess, startAgentProcess } from '@flock/testkit/agent-process';
+import { sleep } from '@flock/testkit/waiting';
 import { startBalancer } from './balancer.ts';
-import {
-  maxMessageId,
-  messageIdsAfter,
-  registerMany,
-  sleep,
-  startCluster,
-  storedMessages,
-} from './cluster.ts';
+import { maxMessageId, messageIdsAfter, registerMany, startCluster, storedMessages } from './cluster.ts';
 import { awaitDelivery, Subscriber } from './subscribers.ts';
 import { compareWrites, Writers } from './writers.ts';
 

@@ -2,7 +2,7 @@
 // same key, on the next replica) until the API acknowledges it with a 201, so "acknowledged" and "stored
 // exactly once" can be checked against the database afterwards.
 import { randomUUID } from 'node:crypto';
-import { sleep } from './cluster.ts';
+import { sleep } from '@flock/testkit/waiting';
 
 export interface Outcome {
   /** performance.now() when the request was sent and when it ended. */

@@ -4,8 +4,10 @@
 // stop within 5 s of the database's return, the LISTEN connection listens again (the fallback poll is set
 // to a minute, so only a notification can bring the other replica's events in time) and live clients miss
 // nothing. (`npm run chaos` restarts the real server as well.)
+
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, registerMany, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { type Cluster, register, registerMany, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 import { compareWrites, Writers } from '../lib/writers.ts';
 

@@ -1,8 +1,10 @@
 // Scenario 5b, a reconnect storm: 2,000 live clients drop at once and reconnect within 2 s (resuming with
 // `since`) while messages keep coming; all of them are subscribed again within 10 s, the process does not
 // crash, and every client ends with every message.
+
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, registerMany, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { type Cluster, registerMany, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 import { Writers } from '../lib/writers.ts';
 

@@ -1,8 +1,10 @@
 // Scenario 2, SIGKILL of a replica under load: its live clients lose the connection without a close frame,
 // reconnect to the other replica and resume with `since`; afterwards every client has every message that
 // was committed (before the kill and after), once, and every acknowledged write is stored once.
+
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { type Cluster, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery } from '../lib/subscribers.ts';
 import { startWorkload } from '../lib/workload.ts';
 import { compareWrites } from '../lib/writers.ts';

@@ -2,8 +2,10 @@
 // both; one replica gets SIGTERM. Readiness fails at once, requests it had accepted complete, its live
 // clients get 1001 and resume on the other replica without a gap, it exits before the grace period, and
 // every acknowledged write is stored once.
+
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { type Cluster, register, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery } from '../lib/subscribers.ts';
 import { startWorkload } from '../lib/workload.ts';
 import { compareWrites } from '../lib/writers.ts';

@@ -1,9 +1,10 @@
 // Scenario 5a, slow consumers: clients that stop reading are cut off once their unsent bytes pass
 // LIVE_SEND_BUFFER_BYTES, so the server's memory stays bounded while readers that keep up get everything.
 import { LIVE_AUTH_PROTOCOL_PREFIX, LIVE_PROTOCOL } from '@flock/shared';
+import { sleep } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Cluster, register, sleep, startCluster, storedMessages } from '../lib/cluster.ts';
+import { type Cluster, register, startCluster, storedMessages } from '../lib/cluster.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 
 const STALLED = 100;

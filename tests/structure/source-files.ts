@@ -1,4 +1,5 @@
-// The TypeScript files under a folder of the repository, with their lines, for checks that read the source.
+// The TypeScript files under a folder of the repository (installed and built files aside), with their
+// lines, for checks that read the source.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +13,9 @@ export interface SourceLine {
 }
 
 export function sourceLines(folder: string): SourceLine[] {
-  const files = readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' }).filter((file) =>
-    file.endsWith('.ts'),
+  const files = readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' }).filter(
+    (file) =>
+      file.endsWith('.ts') && !file.split('/').some((part) => part === 'node_modules' || part === 'dist'),
   );
   return files.flatMap((file) => {
     const path = relative(REPO, join(REPO, folder, file));

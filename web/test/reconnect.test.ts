@@ -15,7 +15,7 @@ test('the API restarts: the indicator follows and missed messages arrive without
   await waitLive(page);
   await page.getByText('Before the restart').waitFor();
 
-  await system.flock.stopApi();
+  await system.flock.stop();
   const status = page.locator('flock-connection-status');
   await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
   await expect(status.getByRole('status').textContent()).resolves.toMatch(
@@ -23,7 +23,7 @@ test('the API restarts: the indicator follows and missed messages arrive without
   );
   await screenshot(page, 'feed-offline-desktop-light');
 
-  await system.flock.startApi();
+  await system.flock.restart();
   // Posted at once, while the page is still waiting to reconnect.
   await system.postMessage(writer, 'Posted while you were away #1');
   await system.postMessage(writer, 'Posted while you were away #2');
@@ -49,7 +49,7 @@ test('a feed that failed to load while the API was away loads by itself once the
   await waitLive(page);
   await page.getByText('Waiting on the home feed').waitFor();
 
-  await system.flock.stopApi();
+  await system.flock.stop();
   await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
   // Away: a tag, then Back to the home feed; both loads fail.
   await page.locator('flock-message .tags a', { hasText: '#outage' }).first().click();
@@ -58,7 +58,7 @@ test('a feed that failed to load while the API was away loads by itself once the
   const failed = page.locator('flock-feed [role="alert"]', { hasText: 'cannot be reached' });
   await failed.waitFor({ timeout: 10_000 });
 
-  await system.flock.startApi();
+  await system.flock.restart();
   await waitLive(page);
   // Nobody presses "Try again": the feed reloads once the connection is live again.
   await failed.waitFor({ state: 'detached', timeout: 15_000 });
@@ -75,7 +75,7 @@ test('on a phone the lost connection is spelled out, not only coloured, and Retr
   // Live, the mark alone; its words are there for screen readers, once.
   await expect(status.getByRole('status').textContent()).resolves.toMatch(/^\s*Live: new messages appear/);
 
-  await system.flock.stopApi();
+  await system.flock.stop();
   await page.locator('flock-connection-status[status="reconnecting"]').waitFor({ timeout: 10_000 });
   const word = await status.locator('.label').boundingBox();
   expect(word?.width, 'the word "Reconnecting…" is shown').toBeGreaterThan(40);
@@ -87,7 +87,7 @@ test('on a phone the lost connection is spelled out, not only coloured, and Retr
   }
   await screenshot(page, 'reconnecting-phone-light');
 
-  await system.flock.startApi();
+  await system.flock.restart();
   // The reader does not wait out the backoff: the button opens a connection at once.
   const attempt = page.waitForEvent('websocket');
   await retry.click();

@@ -1,8 +1,9 @@
 // The session: sign-up and sign-in through the forms, kept across a reload, cleared by logging out, and
 // a token the API rejects leads back to the sign-in view. And the whole path done with the keyboard only.
+
+import { createTokenService } from '@flock/api/tokens';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { createTokenService } from '../../api/src/domain/tokens.ts';
 import { desktop, openPage, systemUnderTest, uniqueName, waitLive } from './helpers/flock.ts';
 
 const system = systemUnderTest();

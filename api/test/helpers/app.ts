@@ -1,12 +1,11 @@
 // Builds the API exactly as production does (same plugins, migrations applied) on a test database.
 import { createMetricsServer, type MetricsServer } from '@flock/shared/service';
+import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
+import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { App, AppDependencies } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { assemble } from '../../src/runtime.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
-
-export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 
 export interface TestApp {
   app: App;
@@ -32,7 +31,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
-    JWT_SECRET: TEST_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT_MAX: '1000',
     ...options.env,

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../../manifests/test/support.ts';
-import { buildGoTool } from '../../../tools/go-tool.ts';
+import { freePort } from '@flock/testkit/ports';
+import { buildGoTool } from '@flock/tools/go-tool';
 
 const TOOLS = fileURLToPath(new URL('../../../tools/', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -144,7 +144,7 @@ function tail(component: Component, lines = 25): string {
   }
 }
 
-async function waitFor(
+async function waitForComponent(
   what: string,
   component: Component,
   check: () => Promise<boolean>,
@@ -234,7 +234,7 @@ export async function startControlPlane(
       '--log-level=warn',
     ]);
     components.push(etcd);
-    await waitFor('etcd answering', etcd, async () => (await fetch(`${etcdUrl}/health`)).ok);
+    await waitForComponent('etcd answering', etcd, async () => (await fetch(`${etcdUrl}/health`)).ok);
 
     const certDir = join(dir, 'apiserver-certs');
     mkdirSync(certDir);
@@ -258,7 +258,7 @@ export async function startControlPlane(
     const server = `https://127.0.0.1:${apiPort}`;
     const caFile = join(certDir, 'apiserver.crt');
     const adminToken = users[0]![1];
-    await waitFor(
+    await waitForComponent(
       'kube-apiserver ready',
       apiserver,
       async () => (await getText(`${server}/readyz`, caFile, adminToken)) === 'ok',

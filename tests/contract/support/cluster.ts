@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from '../../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
+import { type ApiProcess, NO_RATE_LIMITS, startApiProcess } from '@flock/testkit/api-process';
+import { createTestDatabase } from '@flock/testkit/databases';
 
 export const JWT_SECRET = randomBytes(32).toString('hex');
 export const JWT_ISSUER = 'flock';
@@ -13,8 +13,7 @@ export const JWT_AUDIENCE = 'flock-api';
 
 /** Limits high enough that a check about something else never meets them. */
 export const RELAXED: Record<string, string> = {
-  AUTH_RATE_LIMIT_MAX: '100000',
-  POST_RATE_LIMIT_MAX: '100000',
+  ...NO_RATE_LIMITS,
   // Two cores shared with other suites: a busy event loop must not shed a contract check with 503.
   OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '30000',
   SHUTDOWN_GRACE_MS: '2000',
@@ -33,10 +32,7 @@ function replica(api: ApiProcess): Replica {
     base: api.url,
     ws: `${api.url.replace(/^http/, 'ws')}/api/ws`,
     process: api,
-    stop: async () => {
-      if (api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGTERM');
-      return (await api.exited).code;
-    },
+    stop: async () => (await api.stop()).code,
   };
 }
 

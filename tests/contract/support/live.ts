@@ -1,5 +1,6 @@
 // A live-feed client as docs/live-feed.md describes one: `flock.v1` and `flock.auth.<token>` as
 // subprotocols, one JSON object per text frame.
+import { ChangeSignal } from '@flock/testkit/waiting';
 import WebSocket from 'ws';
 
 // biome-ignore lint/suspicious/noExplicitAny: frames are checked field by field against docs/live-feed.md
@@ -14,25 +15,21 @@ export class Live {
   readonly frames: Frame[] = [];
   closeCode: number | undefined;
   readonly closed: Promise<number>;
-  #wake: (() => void)[] = [];
+  readonly #changes = new ChangeSignal();
 
   private constructor(socket: WebSocket) {
     this.socket = socket;
     socket.on('message', (data, isBinary) => {
       this.frames.push(isBinary ? { type: '<binary>' } : (JSON.parse(data.toString()) as Frame));
-      this.#notify();
+      this.#changes.notify();
     });
     this.closed = new Promise((resolve) =>
       socket.on('close', (code) => {
         this.closeCode = code;
-        this.#notify();
+        this.#changes.notify();
         resolve(code);
       }),
     );
-  }
-
-  #notify() {
-    for (const wake of this.#wake.splice(0)) wake();
   }
 
   /** Opens a connection; resolves with the HTTP status instead when the upgrade is refused. */
@@ -73,13 +70,7 @@ export class Live {
       const left = deadline - Date.now();
       if (left <= 0)
         throw new Error(`no ${what} within ${timeoutMs} ms; frames: ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#changes.next(left);
     }
   }
 

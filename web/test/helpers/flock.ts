@@ -4,60 +4,27 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, Message } from '@flock/shared';
+import { startTestApi, type TestApi } from '@flock/testkit/test-api';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../api/test/helpers/database.ts';
-import { type ApiProcess, startApiProcess } from '../../../api/test/helpers/process.ts';
 
 export const screenshotDir = fileURLToPath(new URL('../../../.artifacts/screenshots/', import.meta.url));
 
-export interface Flock {
-  /** The origin the app is served from (kept across restarts). */
-  url: string;
-  database: TestDatabase;
+/** The kit's test API, serving the built web app. */
+export interface Flock extends TestApi {
   /** The API's JWT secret, to mint tokens the tests need (short-lived ones). */
   jwtSecret: string;
-  /** Stops the API process (SIGTERM), leaving the database. */
-  stopApi(): Promise<void>;
-  /** Starts the API process again on the same port. */
-  startApi(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export async function startFlock(): Promise<Flock> {
-  const database = await createTestDatabase();
-  const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+  const jwtSecret = randomBytes(32).toString('hex');
+  const api = await startTestApi({
+    JWT_SECRET: jwtSecret,
     WEB_DIST: inject('webDist'),
     AUTH_RATE_LIMIT_MAX: '10000',
     SHUTDOWN_GRACE_MS: '1000',
-  };
-  let api: ApiProcess | undefined = await startApiProcess(env);
-  const url = api.url;
-  const port = new URL(url).port;
-  const stopApi = async () => {
-    const running = api;
-    api = undefined;
-    if (!running || running.child.exitCode !== null) return;
-    running.child.kill('SIGTERM');
-    const timer = setTimeout(() => running.child.kill('SIGKILL'), 10_000);
-    await running.exited;
-    clearTimeout(timer);
-  };
-  return {
-    url,
-    database,
-    jwtSecret: env.JWT_SECRET!,
-    stopApi,
-    async startApi() {
-      api = await startApiProcess({ ...env, PORT: port });
-    },
-    async close() {
-      await stopApi();
-      await database.drop();
-    },
-  };
+  });
+  return Object.assign(api, { jwtSecret });
 }
 
 export interface SystemUnderTest {

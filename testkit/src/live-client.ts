@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { LIVE_AUTH_PROTOCOL_PREFIX, LIVE_PROTOCOL, type ServerFrame } from '@flock/shared';
 import WebSocket from 'ws';
+import { ChangeSignal } from './waiting.ts';
 
 type EventFrame = Extract<ServerFrame, { type: 'event' }>;
 
@@ -9,22 +10,18 @@ export class LiveClient {
   readonly socket: WebSocket;
   readonly frames: ServerFrame[] = [];
   closeCode: number | undefined;
-  #waiters: (() => void)[] = [];
+  readonly #changes = new ChangeSignal();
 
   constructor(socket: WebSocket) {
     this.socket = socket;
     socket.on('message', (data) => {
       this.frames.push(JSON.parse(data.toString()) as ServerFrame);
-      this.#notify();
+      this.#changes.notify();
     });
     socket.on('close', (code) => {
       this.closeCode = code;
-      this.#notify();
+      this.#changes.notify();
     });
-  }
-
-  #notify() {
-    for (const waiter of this.#waiters.splice(0)) waiter();
   }
 
   events(stream?: string): EventFrame[] {
@@ -42,13 +39,7 @@ export class LiveClient {
       const left = deadline - Date.now();
       if (left <= 0)
         throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.frames.slice(-5))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#changes.next(left);
     }
   }
 

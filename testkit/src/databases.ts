@@ -1,8 +1,8 @@
 // A database of the test file's own: a fresh PostgreSQL database on the machine's server (dropped
 // afterwards), or, when FLOCK_TEST_DATABASE=embedded, an in-memory PGlite served the way `npm start` serves it.
 import { randomBytes } from 'node:crypto';
+import { startEmbeddedDatabase } from '@flock/api/embedded';
 import pg from 'pg';
-import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
 
 export const ADMIN_URL = process.env.FLOCK_TEST_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const usesEmbedded = process.env.FLOCK_TEST_DATABASE === 'embedded';
