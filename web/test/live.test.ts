@@ -188,3 +188,22 @@ test('a draft survives live traffic: tag chips and text stay while messages arri
   await expect(page.getByLabel("What's happening?").inputValue()).resolves.toBe('Half-written thought');
   await expect(page.locator('flock-compose .counter').textContent()).resolves.toMatch(/^\s*480\b/);
 });
+
+test('a draft is kept when the reader follows a link and comes back, and through a reload; posting clears it', async () => {
+  const { page } = first;
+  await page.goto(system.flock.url);
+  await waitLive(page);
+  const box = page.getByLabel("What's happening?");
+  await box.fill('Thinking about #lit while I look around');
+  await page.getByRole('link', { name: `Signed in as @${one.username}` }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(one.username) }).waitFor();
+  await page.goBack();
+  await expect(box.inputValue()).resolves.toBe('Thinking about #lit while I look around');
+  await page.reload();
+  await expect(box.inputValue()).resolves.toBe('Thinking about #lit while I look around');
+  await page.getByRole('button', { name: 'Post' }).click();
+  await messageWith(page, 'Thinking about #lit while I look around').waitFor();
+  await expect(box.inputValue()).resolves.toBe('');
+  await page.reload();
+  await expect(box.inputValue()).resolves.toBe('');
+});
