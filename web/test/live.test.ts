@@ -62,6 +62,18 @@ test('a message appears live; a reader scrolled down gets a banner instead', asy
   await messageWith(second.page, 'Another one about #lit').waitFor();
   await expect(banner.count()).resolves.toBe(0);
   expect(await second.page.evaluate(() => scrollY)).toBeLessThan(before);
+  // The view's heading and the new message are in sight, not under the sticky header.
+  const headerBottom = await second.page
+    .locator('flock-header header')
+    .evaluate((e) => e.getBoundingClientRect().bottom);
+  for (const shown of [
+    second.page.getByRole('heading', { level: 1 }),
+    messageWith(second.page, 'Another one about #lit'),
+  ]) {
+    const box = await shown.boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(headerBottom);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(await second.page.evaluate(() => innerHeight));
+  }
   expect(loads.count).toBe(0);
 });
 
