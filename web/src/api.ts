@@ -19,13 +19,22 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: { field: string; message: string }[];
+  /** When the API said how long to wait before trying again (`Retry-After`, in seconds). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, code: string, message: string, details: ApiError['details'] = []) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: ApiError['details'] = [],
+    retryAfterSeconds?: number,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** The message the API gave for one field, if it named it. */
@@ -33,6 +42,9 @@ export class ApiError extends Error {
     return this.details.find((detail) => detail.field === field)?.message;
   }
 }
+
+/** `Retry-After` as seconds; the HTTP-date form is not one the API sends. */
+const retryAfter = (header: string | null) => (header && /^\d+$/.test(header) ? Number(header) : undefined);
 
 export interface ApiClientOptions {
   /** The current token, read on every call. */
@@ -125,6 +137,7 @@ export class ApiClient {
       error?.code ?? 'HTTP_ERROR',
       error?.message ?? `The request failed (${response.status})`,
       error?.details,
+      retryAfter(response.headers.get('retry-after')),
     );
   }
 }

@@ -62,6 +62,18 @@ test('a message appears live; a reader scrolled down gets a banner instead', asy
   await messageWith(second.page, 'Another one about #lit').waitFor();
   await expect(banner.count()).resolves.toBe(0);
   expect(await second.page.evaluate(() => scrollY)).toBeLessThan(before);
+  // The view's heading and the new message are in sight, not under the sticky header.
+  const headerBottom = await second.page
+    .locator('flock-header header')
+    .evaluate((e) => e.getBoundingClientRect().bottom);
+  for (const shown of [
+    second.page.getByRole('heading', { level: 1 }),
+    messageWith(second.page, 'Another one about #lit'),
+  ]) {
+    const box = await shown.boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(headerBottom);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(await second.page.evaluate(() => innerHeight));
+  }
   expect(loads.count).toBe(0);
 });
 
@@ -187,4 +199,23 @@ test('a draft survives live traffic: tag chips and text stay while messages arri
   await page.getByRole('button', { name: 'Remove tag draft' }).waitFor({ timeout: 1000 });
   await expect(page.getByLabel("What's happening?").inputValue()).resolves.toBe('Half-written thought');
   await expect(page.locator('flock-compose .counter').textContent()).resolves.toMatch(/^\s*480\b/);
+});
+
+test('a draft is kept when the reader follows a link and comes back, and through a reload; posting clears it', async () => {
+  const { page } = first;
+  await page.goto(system.flock.url);
+  await waitLive(page);
+  const box = page.getByLabel("What's happening?");
+  await box.fill('Thinking about #lit while I look around');
+  await page.getByRole('link', { name: `Signed in as @${one.username}` }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(one.username) }).waitFor();
+  await page.goBack();
+  await expect(box.inputValue()).resolves.toBe('Thinking about #lit while I look around');
+  await page.reload();
+  await expect(box.inputValue()).resolves.toBe('Thinking about #lit while I look around');
+  await page.getByRole('button', { name: 'Post' }).click();
+  await messageWith(page, 'Thinking about #lit while I look around').waitFor();
+  await expect(box.inputValue()).resolves.toBe('');
+  await page.reload();
+  await expect(box.inputValue()).resolves.toBe('');
 });

@@ -5,7 +5,9 @@ import { ContextConsumer } from '@lit/context';
 import { html, LitElement, nothing } from 'lit';
 import { ApiError } from '../api.ts';
 import { apiContext } from '../context.ts';
+import { CountdownController } from '../controllers/countdown.ts';
 import { flockEvent } from '../events.ts';
+import { plural } from '../format.ts';
 import { authFormStyles } from '../styles/auth-form.ts';
 import { base, controls } from '../styles/shared.ts';
 
@@ -31,6 +33,7 @@ export class FlockAuthForm extends LitElement {
   declare _noticeShown: boolean;
 
   readonly #api = new ContextConsumer(this, { context: apiContext });
+  readonly #wait = new CountdownController(this);
 
   constructor() {
     super();
@@ -79,7 +82,12 @@ export class FlockAuthForm extends LitElement {
                 `
           }
           ${this._error ? html`<p id="form-error" class="error" role="alert">${this._error}</p>` : nothing}
-          <button type="submit" ?disabled=${this._busy}>
+          ${
+            this.#wait.remaining > 0
+              ? html`<p class="muted wait">Try again in ${plural(this.#wait.remaining, 'second')}.</p>`
+              : nothing
+          }
+          <button type="submit" ?disabled=${this._busy || this.#wait.remaining > 0}>
             ${this._busy ? 'Please wait…' : signup ? 'Create account' : 'Sign in'}
           </button>
         </form>
@@ -162,12 +170,15 @@ export class FlockAuthForm extends LitElement {
         this._fieldErrors = Object.fromEntries(
           shown.map((detail) => [detail.field, `${this.#labelOf(form, detail.field)} ${detail.message}.`]),
         );
+        if (error.status === 429 && error.retryAfterSeconds) this.#wait.start(error.retryAfterSeconds);
         this._error =
-          error.status === 401
-            ? 'That username or email and password do not match.'
-            : shown.length > 0 && shown.length === error.details.length
-              ? undefined
-              : error.message;
+          error.status === 429
+            ? 'Too many attempts for now.'
+            : error.status === 401
+              ? 'That username or email and password do not match.'
+              : shown.length > 0 && shown.length === error.details.length
+                ? undefined
+                : error.message;
         const first = shown[0];
         if (first) void this.updateComplete.then(() => this.#focusField(first.field));
       } else {

@@ -1,12 +1,14 @@
 // Writing a message: a text area with a character counter, chips for its #hashtags and for extra tags
-// added by hand. Posting dispatches `flock-posted` with the API's answer.
+// added by hand. Posting dispatches `flock-posted` with the API's answer. The unsent text is kept
+// (DraftController) across navigation and reloads.
 
 import { MAX_CONTENT_LENGTH, MAX_TAGS } from '@flock/shared/api';
 import { isTagInput, normaliseTag, TAG_MAX_LENGTH, TAG_MIN_LENGTH } from '@flock/shared/names';
 import { ContextConsumer } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { apiContext } from '../context.ts';
+import { apiContext, sessionContext } from '../context.ts';
+import { DraftController } from '../controllers/draft.ts';
 import { flockEvent } from '../events.ts';
 import { hashtags } from '../format.ts';
 import { composeStyles } from '../styles/compose.ts';
@@ -35,6 +37,8 @@ export class FlockCompose extends LitElement {
   declare _error: string | undefined;
 
   readonly #api = new ContextConsumer(this, { context: apiContext });
+  readonly #session = new ContextConsumer(this, { context: sessionContext });
+  readonly #draft = new DraftController(this, () => this.#session.value?.user.username);
 
   constructor() {
     super();
@@ -46,6 +50,7 @@ export class FlockCompose extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
+    if (!this.hasUpdated) this._content = this.#draft.load();
     if (changed.has('presetTags')) this._extraTags = [...this.presetTags];
   }
 
@@ -77,6 +82,7 @@ export class FlockCompose extends LitElement {
           .value=${live(this._content)}
           @input=${(event: InputEvent) => {
             this._content = (event.target as HTMLTextAreaElement).value;
+            this.#draft.save(this._content);
           }}
           @keydown=${this.#contentKeydown}
         ></textarea>
@@ -171,6 +177,7 @@ export class FlockCompose extends LitElement {
       const tags = this._extraTags.filter((tag) => !hashtags(content).includes(tag));
       const message = await api.post(tags.length > 0 ? { content, tags } : { content });
       this._content = '';
+      this.#draft.clear();
       this._extraTags = [...this.presetTags];
       this.dispatchEvent(flockEvent('flock-posted', message));
     } catch (error) {

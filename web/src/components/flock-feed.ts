@@ -126,10 +126,10 @@ export class FlockFeed extends LitElement {
   async #showPending() {
     this.#feed.showPending();
     await this.updateComplete;
-    const list = this.renderRoot.querySelector('ol');
-    const top = (this.compose ? this : list)?.getBoundingClientRect().top ?? 0;
-    scrollTo({ top: Math.max(0, scrollY + top - 80) });
-    list?.focus({ preventScroll: true });
+    // New messages are at the top of the list, and the list at the top of its view: back to the
+    // page's top, so the view's heading shows too rather than sliding under the sticky header.
+    scrollTo({ top: 0 });
+    this.renderRoot.querySelector('ol')?.focus({ preventScroll: true });
   }
 }
 

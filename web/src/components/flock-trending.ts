@@ -1,4 +1,5 @@
-// Trending tags of the last 24 hours, refreshed every minute while shown.
+// Trending tags of the last 24 hours, refreshed every minute while shown. A tag used once is not a
+// trend: it takes two messages in the window to be listed.
 
 import type { TrendingTag } from '@flock/shared/api';
 import { TaskStatus } from '@lit/task';
@@ -9,6 +10,8 @@ import { base } from '../styles/shared.ts';
 import { trendingStyles } from '../styles/trending.ts';
 
 const REFRESH_MS = 60_000;
+/** Fewer uses than this in the window is not a trend. */
+export const TRENDING_MIN_USES = 2;
 
 export class FlockTrending extends LitElement {
   static override styles = [base, trendingStyles];
@@ -19,7 +22,7 @@ export class FlockTrending extends LitElement {
     args: () => [] as const,
     load: (api, _args, signal) => api.trending({ window: '24h', limit: 10 }, signal),
     onComplete: (tags) => {
-      this.#tags = tags;
+      this.#tags = tags.filter(({ count }) => count >= TRENDING_MIN_USES);
     },
   });
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -38,19 +41,19 @@ export class FlockTrending extends LitElement {
     const tags = this.#tags;
     const failed = this.#trending.status === TaskStatus.ERROR;
     return html`<section class="card" aria-labelledby="trending-title">
-      <h2 id="trending-title">Trending</h2>
+      <h2 id="trending-title">Trending <span class="window">· last 24 h</span></h2>
       ${
         tags === undefined
           ? html`<p class="muted">${failed ? 'Unavailable right now.' : 'Loading…'}</p>`
           : tags.length === 0
-            ? html`<p class="muted">No tags yet.</p>`
+            ? html`<p class="muted">Nothing yet: a tag trends once two messages use it.</p>`
             : html`<ol>
                 ${tags.map(
                   ({ tag, count }) =>
                     html`<li>
                       <a href=${tagPath(tag)}
                         ><span class="tag">#${tag}</span><span class="count"
-                          >${count}<span class="visually-hidden"> messages</span></span
+                          >${count}<span class="visually-hidden"> ${count === 1 ? 'message' : 'messages'}</span></span
                         ></a
                       >
                     </li>`,

@@ -9,6 +9,11 @@ export const trendingStyles = css`
     font-size: 1.05rem;
     margin: 0 0 0.5rem;
   }
+  .window {
+    color: var(--flock-muted);
+    font-weight: 400;
+    font-size: 0.875rem;
+  }
   ol {
     list-style: none;
     margin: 0;

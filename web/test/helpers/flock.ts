@@ -16,13 +16,15 @@ export interface Flock extends TestApi {
   jwtSecret: string;
 }
 
-export async function startFlock(): Promise<Flock> {
+/** `env` adds to or overrides the API's settings for the test (e.g. a low rate limit). */
+export async function startFlock(env: Record<string, string> = {}): Promise<Flock> {
   const jwtSecret = randomBytes(32).toString('hex');
   const api = await startTestApi({
     JWT_SECRET: jwtSecret,
     WEB_DIST: inject('webDist'),
     AUTH_RATE_LIMIT_MAX: '10000',
     SHUTDOWN_GRACE_MS: '1000',
+    ...env,
   });
   return Object.assign(api, { jwtSecret });
 }
@@ -42,11 +44,17 @@ export interface SystemUnderTest {
  * The system a test file drives: the API on a fresh database, and Chromium, started before the file's
  * tests and stopped after them. Call it at the top of the file; read its fields inside hooks and tests.
  */
-export function systemUnderTest({ browser: withBrowser = true } = {}): SystemUnderTest {
+export function systemUnderTest({
+  browser: withBrowser = true,
+  env = {},
+}: {
+  browser?: boolean;
+  env?: Record<string, string>;
+} = {}): SystemUnderTest {
   let flock: Flock | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    [flock, browser] = await Promise.all([startFlock(), withBrowser ? launchBrowser() : undefined]);
+    [flock, browser] = await Promise.all([startFlock(env), withBrowser ? launchBrowser() : undefined]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -78,3 +78,23 @@ test('errors are ApiErrors with the status, code and details; a rejected token i
   answer(() => Promise.reject(new TypeError('fetch failed')));
   await expect(client().feed({})).rejects.toMatchObject({ status: 0, code: 'NETWORK' });
 });
+
+test('a 429 carries the Retry-After seconds the API gave; other answers carry none', async () => {
+  answer(() =>
+    Promise.resolve(
+      new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many requests' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '42' },
+      }),
+    ),
+  );
+  await expect(client().login({ login: 'ada', password: 'x' })).rejects.toMatchObject({
+    status: 429,
+    retryAfterSeconds: 42,
+  });
+  answer(() => json(400, { error: { code: 'VALIDATION_FAILED', message: 'password is required' } }));
+  await expect(client().login({ login: 'ada', password: '' })).rejects.toMatchObject({
+    status: 400,
+    retryAfterSeconds: undefined,
+  });
+});
