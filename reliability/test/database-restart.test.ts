@@ -6,34 +6,29 @@
 // nothing. (`npm run chaos` restarts the real server as well.)
 
 import { sleep } from '@flock/testkit/waiting';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, registerMany, startCluster, storedMessages } from '../lib/cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { register, registerMany, storedMessages } from '../lib/cluster.ts';
+import { clusterForFile } from '../lib/cluster-for-file.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 import { compareWrites, Writers } from '../lib/writers.ts';
 
 const OUTAGE_MS = 4_000;
 const ACQUIRE_TIMEOUT_MS = 1_000;
-let cluster: Cluster;
 
-beforeAll(async () => {
-  cluster = await startCluster({
-    replicas: 2,
-    throughProxy: true,
-    env: { DB_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS), LIVE_POLL_MS: '60000' },
-  });
-});
-afterAll(async () => {
-  await cluster?.close();
+const cluster = clusterForFile({
+  replicas: 2,
+  throughProxy: true,
+  env: { DB_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS), LIVE_POLL_MS: '60000' },
 });
 
 describe('PostgreSQL restart under load', () => {
   it('fails fast with 503 while it is away, recovers within 5 s, re-listens, loses nothing', async () => {
-    const [a, b] = cluster.urls() as [string, string];
+    const [a, b] = cluster().urls() as [string, string];
     const writerAccounts = await registerMany(a, 3, 'w');
     const reader = await register(a, 'reader');
     // Writes go through A; most readers watch B, which learns of them only by NOTIFY.
     const subscribers = [1, 1, 1, 0].map(
-      (first) => new Subscriber({ targets: () => cluster.urls(), token: reader.token, first }),
+      (first) => new Subscriber({ targets: () => cluster().urls(), token: reader.token, first }),
     );
     await Promise.all(subscribers.map((subscriber) => subscriber.start()));
     const prefix = `pgrestart-${Date.now()}`;
@@ -61,17 +56,17 @@ describe('PostgreSQL restart under load', () => {
     writers.start();
     await sleep(2_500);
     const cutAt = performance.now();
-    await cluster.proxy!.stop();
+    await cluster().proxy!.stop();
     await sleep(OUTAGE_MS);
     const backAt = performance.now();
-    await cluster.proxy!.start();
+    await cluster().proxy!.start();
     await sleep(8_000);
     await writers.stop();
     probing = false;
     await probe;
 
     // No crash; both still serve.
-    expect(cluster.replicas.map((replica) => replica.crashes)).toEqual([[], []]);
+    expect(cluster().replicas.map((replica) => replica.crashes)).toEqual([[], []]);
     for (const url of [a, b]) expect((await fetch(`${url}/healthz`)).status).toBe(200);
     // During the outage: 503s, fast (bounded by the acquire timeout, not a TCP timeout); nothing else.
     const during = writers.outcomes.filter((o) => o.ended > cutAt + 200 && o.started < backAt);
@@ -100,7 +95,7 @@ describe('PostgreSQL restart under load', () => {
     const after = writers.outcomes.filter((o) => o.started > lastErrorAt);
     expect(after.length).toBeGreaterThan(20);
     // Nothing acknowledged lost; every message reached every live client (B's only by NOTIFY, in time).
-    const stored = await storedMessages(cluster.db, prefix);
+    const stored = await storedMessages(cluster().db, prefix);
     const writes = compareWrites(writers.acked, stored);
     expect(writes).toMatchObject({ lost: [], wrongId: [], duplicated: 0 });
     const delivery = await awaitDelivery(subscribers, [...stored.values()].flat(), 10_000);

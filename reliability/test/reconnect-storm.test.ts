@@ -3,28 +3,23 @@
 // crash, and every client ends with every message.
 
 import { sleep } from '@flock/testkit/waiting';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, registerMany, startCluster, storedMessages } from '../lib/cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { registerMany, storedMessages } from '../lib/cluster.ts';
+import { clusterForFile } from '../lib/cluster-for-file.ts';
 import { awaitDelivery, Subscriber } from '../lib/subscribers.ts';
 import { Writers } from '../lib/writers.ts';
 
 const CLIENTS = 2_000;
 const USERS = 4;
-let cluster: Cluster;
 
-beforeAll(async () => {
-  cluster = await startCluster({
-    replicas: 1,
-    env: { LIVE_MAX_CONNECTIONS_PER_USER: String(CLIENTS / USERS) },
-  });
-});
-afterAll(async () => {
-  await cluster?.close();
+const cluster = clusterForFile({
+  replicas: 1,
+  env: { LIVE_MAX_CONNECTIONS_PER_USER: String(CLIENTS / USERS) },
 });
 
 describe('reconnect storm', () => {
   it('2,000 clients that drop and reconnect within 2 s are all back within 10 s, missing nothing', async () => {
-    const [url] = cluster.urls() as [string];
+    const [url] = cluster().urls() as [string];
     const users = await registerMany(url, USERS + 1, 'storm');
     const writerToken = users.pop()!.token;
     const subscribers: Subscriber[] = [];
@@ -41,7 +36,7 @@ describe('reconnect storm', () => {
       await Promise.all(batch.map((subscriber) => subscriber.start(30_000)));
       subscribers.push(...batch);
     }
-    expect((await cluster.metrics(0)).get('flock_ws_connections')).toBe(CLIENTS);
+    expect((await cluster().metrics(0)).get('flock_ws_connections')).toBe(CLIENTS);
 
     const prefix = `storm-${Date.now()}`;
     const writers = new Writers({ targets: () => [url], tokens: [writerToken], prefix, pauseMs: 100 });
@@ -61,14 +56,14 @@ describe('reconnect storm', () => {
 
     expect(back).toBe(CLIENTS);
     expect(recoveredMs).toBeLessThan(10_000);
-    expect(cluster.replicas[0]!.crashes).toEqual([]);
+    expect(cluster().replicas[0]!.crashes).toEqual([]);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const ids = [...(await storedMessages(cluster.db, prefix)).values()].flat();
+    const ids = [...(await storedMessages(cluster().db, prefix)).values()].flat();
     expect(ids.length).toBeGreaterThan(5);
     const delivery = await awaitDelivery(subscribers, ids, 10_000);
     expect(delivery.missing.filter((missing) => missing > 0)).toEqual([]);
     expect(subscribers.filter((s) => s.repeated + s.resyncs > 0)).toHaveLength(0);
-    const samples = await cluster.metrics(0);
+    const samples = await cluster().metrics(0);
     expect(samples.get('flock_ws_connections')).toBe(CLIENTS);
     for (const subscriber of subscribers) subscriber.stop();
     console.log(
@@ -77,7 +72,7 @@ describe('reconnect storm', () => {
         clients: CLIENTS,
         recoveredMs: Math.round(recoveredMs),
         messages: ids.length,
-        rssMiB: Math.round(cluster.rssBytes(0) / 2 ** 20),
+        rssMiB: Math.round(cluster().rssBytes(0) / 2 ** 20),
       }),
     );
   });

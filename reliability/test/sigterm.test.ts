@@ -4,31 +4,26 @@
 // every acknowledged write is stored once.
 
 import { sleep } from '@flock/testkit/waiting';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, register, startCluster, storedMessages } from '../lib/cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { register, storedMessages } from '../lib/cluster.ts';
+import { clusterForFile } from '../lib/cluster-for-file.ts';
 import { awaitDelivery } from '../lib/subscribers.ts';
 import { startWorkload } from '../lib/workload.ts';
 import { compareWrites } from '../lib/writers.ts';
 
 const SHUTDOWN_DELAY_MS = 1_000;
 const SHUTDOWN_GRACE_MS = 8_000;
-let cluster: Cluster;
 
-beforeAll(async () => {
-  cluster = await startCluster({
-    replicas: 2,
-    env: { SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS) },
-  });
-});
-afterAll(async () => {
-  await cluster?.close();
+const cluster = clusterForFile({
+  replicas: 2,
+  env: { SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS) },
 });
 
 describe('graceful SIGTERM under load', () => {
   it('fails readiness within 100 ms, drains, moves live clients with 1001, loses no acknowledged write', async () => {
-    const [a, b] = cluster.urls() as [string, string];
+    const [a, b] = cluster().urls() as [string, string];
     // Live clients: most on the replica that will go.
-    const { subscribers, writers, prefix } = await startWorkload(cluster, {
+    const { subscribers, writers, prefix } = await startWorkload(cluster(), {
       name: 'sigterm',
       firstReplica: [0, 1, 1, 1, 1, 0],
       keepOutcomes: true,
@@ -47,7 +42,7 @@ describe('graceful SIGTERM under load', () => {
     );
     await sleep(20);
     const signalledAt = performance.now();
-    const exited = cluster.signal(1, 'SIGTERM');
+    const exited = cluster().signal(1, 'SIGTERM');
     // A probe every 10 ms, each on its own (a probe sent before the signal may wait for a database
     // connection behind the writers; that one says nothing about when readiness failed).
     const probes: Promise<{ sent: number; status: number }>[] = [];
@@ -89,10 +84,10 @@ describe('graceful SIGTERM under load', () => {
       expect(subscriber.subscriptions).toBe(2);
     }
     // No acknowledged write lost or doubled; every stored one reached every client, once.
-    const writes = compareWrites(writers.acked, await storedMessages(cluster.db, prefix));
+    const writes = compareWrites(writers.acked, await storedMessages(cluster().db, prefix));
     expect(writes.acknowledged).toBeGreaterThan(50);
     expect(writes).toMatchObject({ lost: [], wrongId: [], duplicated: 0 });
-    const ids = [...(await storedMessages(cluster.db, prefix)).values()].flat();
+    const ids = [...(await storedMessages(cluster().db, prefix)).values()].flat();
     const delivery = await awaitDelivery(subscribers, ids, 15_000);
     expect(delivery.missing).toEqual(Array(subscribers.length).fill(0));
     expect(subscribers.map((s) => s.repeated + s.resyncs)).toEqual(Array(subscribers.length).fill(0));
