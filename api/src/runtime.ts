@@ -64,7 +64,7 @@ export async function startRuntime(config: Config, options: { listen?: boolean }
 
   if (options.listen !== false) {
     try {
-      // The metrics port first: the public one taken means requests could arrive before it fails.
+      // Metrics first: a clash there stops the process before the public port has served anything.
       await listenOn(
         metricsServer.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT }),
         config.METRICS_PORT,
