@@ -28,9 +28,9 @@ function run(
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
-    // Before it was ready, the API has said itself why it stopped (a busy port, a bad setting): that one
+    // An API that exits before it is ready has said why itself (a busy port, a bad setting): that one
     // line is all a person needs.
-    if (child === api && !apiIsReady) return stop(code ?? 1);
+    if (child === api && !apiIsReady && code !== null) return stop(code);
     if (!options.essential) {
       console.error(`flock: ${name} exited (${signal ?? code}); the rest keeps running`);
       return;
