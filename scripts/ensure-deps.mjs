@@ -12,6 +12,15 @@ const stale =
   statSync(lockfile).mtimeMs > statSync(installedMarker).mtimeMs;
 
 if (stale) {
-  console.log('flock: installing dependencies (npm ci)…');
-  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
+  const major = Number(process.versions.node.split('.')[0]);
+  // On an older Node, npm warns (EBADENGINE) about every package that wants Node 24, which is the very
+  // Node this install brings and every npm script then runs on: expected, so said once here instead.
+  // Errors still print.
+  const older = major < 24;
+  console.log(
+    older
+      ? `flock: installing dependencies (npm ci), with Node 24 for Flock to run on (this machine has ${process.version})…`
+      : 'flock: installing dependencies (npm ci)…',
+  );
+  execSync(`npm ci --no-audit --no-fund${older ? ' --loglevel=error' : ''}`, { stdio: 'inherit' });
 }

@@ -1,10 +1,13 @@
 // `npm start`: Flock at http://localhost:3000 on the embedded database (kept in ./.data), or on
 // PostgreSQL when DATABASE_URL is set, with a small bot swarm (FLOCK_BOTS, default 5; 0 for none) so the
-// feed is alive at once. Every process it starts stops with it.
+// feed is alive at once. Once the API serves, one plain line says where; every process it starts stops
+// with it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReadyMessage } from '../api/src/server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
@@ -19,11 +22,15 @@ function run(
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: 'inherit',
+    // The terminal for their logs; a channel for the API to say it is ready.
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
+    // An API that exits before it is ready has said why itself (a busy port, a bad setting): that one
+    // line is all a person needs.
+    if (child === api && !apiIsReady && code !== null) return stop(code);
     if (!options.essential) {
       console.error(`flock: ${name} exited (${signal ?? code}); the rest keeps running`);
       return;
@@ -80,49 +87,69 @@ function botCount(): number {
   return Number(raw);
 }
 
-/** Resolves when the API answers /readyz, so the bots' first sign-in finds it up. */
-async function apiReady(url: string, api: ChildProcess): Promise<boolean> {
-  while (!stopping && api.exitCode === null) {
-    const ready = await fetch(`${url}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
+/**
+ * Resolves with the API's message once it serves requests (its own word, not an answer on the port, which
+ * may be another process's), or undefined when it exits first.
+ */
+function apiReady(api: ChildProcess): Promise<ReadyMessage | undefined> {
+  return Promise.race([
+    new Promise<ReadyMessage>((resolve) =>
+      api.on('message', (message: ReadyMessage) => {
+        if (message.type === 'flock-api-ready') resolve(message);
+      }),
+    ),
+    once(api, 'exit').then(() => undefined),
+  ]);
 }
 
+const ALL_ADDRESSES = ['0.0.0.0', '::'];
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+const urlOf = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** The line a person waits for: where Flock is, where its data is, how to stop it. */
+function announce({ host, port, embeddedDataDir }: ReadyMessage) {
+  const local = LOOPBACK.includes(host) || ALL_ADDRESSES.includes(host);
+  const everywhere = ALL_ADDRESSES.includes(host)
+    ? ` (and on this machine's other addresses: HOST=${host})`
+    : '';
+  console.log(`Flock is running at ${urlOf(local ? 'localhost' : host, port)}${everywhere}`);
+  const data = embeddedDataDir ? `the embedded database in ${embeddedDataDir}` : 'PostgreSQL (DATABASE_URL)';
+  console.log(`Data: ${data}. Press Ctrl+C to stop.`);
+}
+
+let apiIsReady = false;
 const bots = botCount();
 const api = run('api', ['api/src/server.ts'], {
   EMBEDDED_DATA_DIR: process.env.EMBEDDED_DATA_DIR ?? `${root}.data/pglite`,
   WEB_DIST: process.env.WEB_DIST ?? buildWebApp(),
 });
+const ready = await apiReady(api);
+if (ready) {
+  apiIsReady = true;
+  announce(ready);
+}
 
-if (bots > 0) {
-  const host =
-    process.env.HOST && !['0.0.0.0', '::'].includes(process.env.HOST) ? process.env.HOST : '127.0.0.1';
-  const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${process.env.PORT || '3000'}`;
-  if (await apiReady(apiUrl, api)) {
-    // Lively rates (a post every few seconds across the swarm) unless the usual bot variables say
-    // otherwise; the swarm name and this machine's hostname keep the same accounts across restarts.
-    run(
-      'bots',
-      ['bot-agent/src/main.ts'],
-      {
-        TARGET_URL: apiUrl,
-        BOTS_PER_POD: String(bots),
-        SWARM_NAME: process.env.SWARM_NAME ?? 'local',
-        POSTS_PER_HOUR: process.env.POSTS_PER_HOUR ?? '120',
-        LIKES_PER_HOUR: process.env.LIKES_PER_HOUR ?? '360',
-        TAG_POOL: process.env.TAG_POOL ?? 'flock,birds,kubernetes,typescript,hello',
-        // METRICS_PORT is the API's; the bots take any free port (logged) unless told one.
-        METRICS_HOST: '127.0.0.1',
-        METRICS_PORT: process.env.FLOCK_BOTS_METRICS_PORT ?? '0',
-        LOG_LEVEL: process.env.FLOCK_BOTS_LOG_LEVEL ?? 'info',
-      },
-      { essential: false },
-    );
-    console.log(`flock: ${bots} bots are posting (FLOCK_BOTS=0 turns them off)`);
-  }
+if (ready && bots > 0) {
+  // The bots reach the API on loopback unless it listens on one address only.
+  const apiUrl = urlOf(ALL_ADDRESSES.includes(ready.host) ? '127.0.0.1' : ready.host, ready.port);
+  // Lively rates (a post every few seconds across the swarm) unless the usual bot variables say
+  // otherwise; the swarm name and this machine's hostname keep the same accounts across restarts.
+  run(
+    'bots',
+    ['bot-agent/src/main.ts'],
+    {
+      TARGET_URL: apiUrl,
+      BOTS_PER_POD: String(bots),
+      SWARM_NAME: process.env.SWARM_NAME ?? 'local',
+      POSTS_PER_HOUR: process.env.POSTS_PER_HOUR ?? '120',
+      LIKES_PER_HOUR: process.env.LIKES_PER_HOUR ?? '360',
+      TAG_POOL: process.env.TAG_POOL ?? 'flock,birds,kubernetes,typescript,hello',
+      // METRICS_PORT is the API's; the bots take any free port (logged) unless told one.
+      METRICS_HOST: '127.0.0.1',
+      METRICS_PORT: process.env.FLOCK_BOTS_METRICS_PORT ?? '0',
+      LOG_LEVEL: process.env.FLOCK_BOTS_LOG_LEVEL ?? 'info',
+    },
+    { essential: false },
+  );
+  console.log(`flock: ${bots} bots are posting (FLOCK_BOTS=0 turns them off)`);
 }

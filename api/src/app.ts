@@ -60,7 +60,13 @@ export async function buildApp(deps: AppDependencies) {
   const app = Fastify({
     ...(deps.logger !== undefined
       ? { logger: deps.logger }
-      : { loggerInstance: createLogger({ name: 'flock-api', level: config.LOG_LEVEL }) }),
+      : {
+          loggerInstance: createLogger({
+            name: 'flock-api',
+            level: config.LOG_LEVEL,
+            format: config.LOG_FORMAT,
+          }),
+        }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Forwarded headers count only from the proxies named in TRUSTED_PROXIES: from anyone else they would
     // let a client pick its own address, and so its own rate limits.

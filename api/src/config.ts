@@ -1,6 +1,6 @@
 // Configuration comes from environment variables only, validated once at start-up.
 import { isIP } from 'node:net';
-import { ConfigError, LogLevelSetting, readConfig } from '@flock/shared/service';
+import { ConfigError, LogFormatSetting, LogLevelSetting, readConfig } from '@flock/shared/service';
 import { type Static, Type } from 'typebox';
 
 const DatabaseUrl = (description: string) =>
@@ -121,6 +121,7 @@ export const ConfigSchema = Type.Object({
     description: 'Log every request and response (off: only 5xx and requests slower than 1 s are logged)',
   }),
   LOG_LEVEL: LogLevelSetting(),
+  LOG_FORMAT: LogFormatSetting(),
   WEB_DIST: Type.String({
     default: '',
     description: 'Folder of the built web app to serve at / (empty: do not serve it)',
@@ -168,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const MigrationConfigSchema = Type.Object({
   DATABASE_URL: DatabaseUrl('The PostgreSQL database to migrate'),
   LOG_LEVEL: LogLevelSetting(),
+  LOG_FORMAT: LogFormatSetting(),
 });
 
 export function loadMigrationConfig(env: Record<string, string | undefined> = process.env) {

@@ -1,6 +1,6 @@
 // Everything a running API process owns, started and stopped in order: database (embedded or not),
 // migrations, the public app and the metrics server.
-import { createMetricsServer, type MetricsServer } from '@flock/shared/service';
+import { createMetricsServer, listenOn, type MetricsServer } from '@flock/shared/service';
 import { type App, type AppDependencies, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/embedded.ts';
@@ -25,7 +25,7 @@ export async function assemble(
   logger?: AppDependencies['logger'],
 ) {
   const orm = await openOrm({ databaseUrl: database.databaseUrl, ...poolFor(database.embedded, config) });
-  await migrate(orm, { lock: !database.embedded });
+  const applied = await migrate(orm, { lock: !database.embedded });
   const metrics = createMetrics();
   const tokens = createTokenService({
     secret: config.jwtSecret,
@@ -43,6 +43,7 @@ export async function assemble(
     databaseUrl: database.databaseUrl,
     ...(logger ? { logger } : {}),
   });
+  if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
   return { orm, metrics, app };
 }
 
@@ -62,8 +63,19 @@ export async function startRuntime(config: Config, options: { listen?: boolean }
   });
 
   if (options.listen !== false) {
-    await app.listen({ host: config.HOST, port: config.PORT });
-    await metricsServer.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT });
+    try {
+      // Metrics first: a clash there stops the process before the public port has served anything.
+      await listenOn(
+        metricsServer.listen({ host: config.METRICS_HOST, port: config.METRICS_PORT }),
+        config.METRICS_PORT,
+        'METRICS_PORT',
+      );
+      await listenOn(app.listen({ host: config.HOST, port: config.PORT }), config.PORT, 'PORT');
+    } catch (error) {
+      // Closes the database too, so a port clash leaves the embedded data folder free at once.
+      await app.close();
+      throw error;
+    }
   } else {
     await app.ready();
   }

@@ -7,6 +7,8 @@ import {
   ConfigError,
   defaultText,
   flagName,
+  type LogFormat,
+  LogFormatSetting,
   type LogLevel,
   LogLevelSetting,
   readConfig,
@@ -60,6 +62,7 @@ export const ConfigSchema = Type.Object({
   }),
   METRICS_PORT: Int(0, 65_535, 9464, 'port of /metrics and /healthz (0: any free port, logged)'),
   LOG_LEVEL: LogLevelSetting('log level'),
+  LOG_FORMAT: LogFormatSetting(),
   FEED_REFRESH_SECONDS: Int(
     1,
     3600,
@@ -122,6 +125,7 @@ export interface Config {
   metricsHost: string;
   metricsPort: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   feedRefreshSeconds: number;
   requestTimeoutSeconds: number;
   backoffInitialMs: number;
@@ -192,6 +196,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     metricsHost: settings.METRICS_HOST,
     metricsPort: settings.METRICS_PORT,
     logLevel: settings.LOG_LEVEL as LogLevel,
+    logFormat: settings.LOG_FORMAT as LogFormat,
     feedRefreshSeconds: settings.FEED_REFRESH_SECONDS,
     requestTimeoutSeconds: settings.REQUEST_TIMEOUT_SECONDS,
     backoffInitialMs: settings.BACKOFF_INITIAL_MS,

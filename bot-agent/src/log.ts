@@ -1,6 +1,6 @@
 // The agent's log: the services' pino logger (JSON lines on stdout), and a throttle so a thousand bots
 // hitting the same outage write one line every few seconds instead of a thousand.
-import { createLogger as createServiceLogger, type LogLevel } from '@flock/shared/service';
+import { createLogger as createServiceLogger, type LogFormat, type LogLevel } from '@flock/shared/service';
 
 type Fields = Record<string, unknown>;
 
@@ -15,12 +15,18 @@ export interface Logger {
 
 export function createLogger(
   level: LogLevel,
-  options: { write?: (line: string) => void; now?: () => number; throttleMs?: number } = {},
+  options: {
+    format?: LogFormat;
+    write?: (line: string) => void;
+    now?: () => number;
+    throttleMs?: number;
+  } = {},
 ): Logger {
   const { write } = options;
   const pino = createServiceLogger({
     name: 'flock-bot-agent',
     level,
+    ...(options.format ? { format: options.format } : {}),
     ...(write ? { destination: { write: (line: string) => write(line.trimEnd()) } } : {}),
   });
   const now = options.now ?? Date.now;

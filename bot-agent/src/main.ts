@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The bot agent process: configuration, metrics server, the swarm, and a clean stop on SIGTERM/SIGINT.
 import { randomBytes } from 'node:crypto';
-import { createMetricsServer } from '@flock/shared/service';
+import { createMetricsServer, listenOn, StartError } from '@flock/shared/service';
 import { AGENT_VERSION, type Agent, startAgent } from './agent.ts';
 import { CommanderError, type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
@@ -18,7 +18,7 @@ try {
   process.exit(1);
 }
 
-const log = createLogger(config.logLevel);
+const log = createLogger(config.logLevel, { format: config.logFormat });
 // An empty SEED still gives a reproducible run: the seed chosen is logged, to be passed back as SEED.
 const seed = config.seed || randomBytes(8).toString('hex');
 const metrics = createMetrics({ swarm: config.swarmName, pod: config.podName, version: AGENT_VERSION });
@@ -47,12 +47,16 @@ async function shutdown(signal: string) {
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
-const metricsUrl = await metricsServer
-  .listen({ host: config.metricsHost, port: config.metricsPort })
-  .catch((error: unknown) => {
-    log.error('cannot serve metrics', { error: String(error), port: config.metricsPort });
-    process.exit(1);
-  });
+const metricsUrl = await listenOn(
+  metricsServer.listen({ host: config.metricsHost, port: config.metricsPort }),
+  config.metricsPort,
+  'METRICS_PORT',
+).catch((error: unknown) => {
+  // A port another process holds is one line naming the setting; anything else is logged whole.
+  if (error instanceof StartError) console.error(`flock-bot-agent: ${error.message}`);
+  else log.error('cannot serve metrics', { error: String(error), port: config.metricsPort });
+  process.exit(1);
+});
 
 agent = startAgent({ config, seed, metrics, log });
 log.info('bot agent started', {

@@ -1,6 +1,8 @@
 // Configuration: environment variables and flags, defaults, and one clear line per bad value, both from
 // loadConfig and from the real process.
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TAG_INPUT_PATTERN } from '@flock/shared';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +31,7 @@ describe('loadConfig', () => {
       seed: '',
       targetUrl: 'http://localhost:3000/',
       metricsPort: 9464,
+      logFormat: 'auto',
       passwordSecret: undefined,
     });
     expect(config.podName.length).toBeGreaterThan(0);
@@ -112,6 +115,21 @@ describe('the process', () => {
         '  BOTS_PER_POD: must be an integer from 1 to 10000 (got "0")\n' +
         '  TARGET_URL: must be an http:// or https:// URL (got "nope")\n',
     );
+  });
+
+  it('exits 1 with one line naming METRICS_PORT when its port is taken', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as { port: number };
+    try {
+      const result = run([], { METRICS_HOST: '127.0.0.1', METRICS_PORT: String(port), SEED: 'x' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `flock-bot-agent: port ${port} is in use (METRICS_PORT): set METRICS_PORT to another port\n`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 
   it('prints help naming each variable, and refuses unknown flags', () => {

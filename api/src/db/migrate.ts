@@ -43,7 +43,7 @@ if (import.meta.main) {
     console.error(`flock-migrate: invalid configuration:\n${error.message}`);
     process.exit(2);
   }
-  const log = createLogger({ name: 'flock-migrate', level: config.LOG_LEVEL });
+  const log = createLogger({ name: 'flock-migrate', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const orm = await openOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
   try {
     const applied = await migrate(orm, { lock: true });

@@ -23,7 +23,8 @@ export function ormConfig(options: OrmOptions) {
     clientUrl: options.databaseUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    // silent: the migrator's own lines are coloured text amid JSON logs; the callers log what it applied.
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: options.poolMax },
     // Passed to pg's Pool: waiting for a connection (a full pool, or a database that is down) fails fast,
     // and no statement may hold a connection for long.
