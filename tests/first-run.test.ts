@@ -4,10 +4,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@flock/testkit/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const startScript = fileURLToPath(new URL('../scripts/start.ts', import.meta.url));
@@ -21,14 +21,6 @@ interface Copy {
 }
 
 const copies: Copy[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** scripts/start.ts on the embedded database, without bots or the web app, in its own process. */
 function start(settings: { PORT: number; METRICS_PORT: number; dataDir: string }): Copy {
