@@ -7,6 +7,10 @@ const activityRoutes: RoutePlugin = async (app) => {
   // The gauge reads the same figures as the page, at each scrape: the activity feature owns both.
   app.metrics.observeActiveUsers(() => activeAccounts(app.orm.em.fork()));
 
+  // This replica's open live connections, as the live feed keeps its own gauge (routes other than the
+  // live feed's do not reach into it).
+  const liveConnections = async () => (await app.metrics.liveConnections.get()).values[0]?.value ?? 0;
+
   app.get(
     '/activity',
     {
@@ -18,8 +22,7 @@ const activityRoutes: RoutePlugin = async (app) => {
         response: { 200: Activity, ...errorResponses(400) },
       },
     },
-    async (request) =>
-      activityOver(request.em, request.query.window ?? 'hour', app.liveFeed.hub.connections.size),
+    async (request) => activityOver(request.em, request.query.window ?? 'hour', await liveConnections()),
   );
 };
 
