@@ -127,6 +127,12 @@ describe('screenshots', () => {
         const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
         expect(widths[0]).toBe(widths[1]);
         await screenshot(page, `activity-${name}-${scheme}`);
+        // The table, opened: it scrolls inside its box rather than widen the page.
+        await page.getByText('The numbers as a table').click();
+        await page.locator('flock-activity-table table').scrollIntoViewIfNeeded();
+        const opened = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+        expect(opened[0]).toBe(opened[1]);
+        await screenshot(page, `activity-table-${name}-${scheme}`);
         expect(problems).toEqual([]);
         await context.close();
       });

@@ -65,9 +65,11 @@ export class FlockActivity extends LitElement {
     return html`<section class="figures" aria-label="Now">
         ${this.#figure('Active in the last 5 minutes', activity.activeUsers.last5m)}
         ${this.#figure('Active in the last hour', activity.activeUsers.last1h)}
-        <div class="card figure">
+        <div class="card figure live">
           <h2>Live connections</h2>
-          <p><strong>${activity.liveConnections}</strong> <span class="muted">on this server</span></p>
+          <p>
+            <span class="pair"><strong>${activity.liveConnections}</strong> <span class="muted">on this server</span></span>
+          </p>
         </div>
       </section>
       <div class="charts">
@@ -108,8 +110,8 @@ export class FlockActivity extends LitElement {
     return html`<div class="card figure">
       <h2>${title}</h2>
       <p>
-        <strong>${people}</strong> <span class="muted">${people === 1 ? 'person' : 'people'}</span>
-        <strong>${bots}</strong> <span class="muted">${bots === 1 ? 'bot' : 'bots'}</span>
+        <span class="pair"><strong>${people}</strong> <span class="muted">${people === 1 ? 'person' : 'people'}</span></span>
+        <span class="pair"><strong>${bots}</strong> <span class="muted">${bots === 1 ? 'bot' : 'bots'}</span></span>
       </p>
     </div>`;
   }

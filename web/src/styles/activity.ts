@@ -50,17 +50,14 @@ export const activityStyles = css`
   }
   .figure p {
     margin: 0;
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    gap: 0.3rem 0.4rem;
   }
   .figure strong {
     font-size: 1.6rem;
     font-variant-numeric: tabular-nums;
   }
-  .figure strong:not(:first-child) {
-    margin-left: 0.4rem;
+  .pair {
+    white-space: nowrap;
+    margin-right: 0.5rem;
   }
   .charts {
     display: grid;
@@ -106,6 +103,14 @@ export const activityStyles = css`
   .numbers {
     padding: 0.75rem 1rem;
   }
+  @media (max-width: 40rem) {
+    .figures {
+      grid-template-columns: 1fr 1fr;
+    }
+    .live {
+      grid-column: 1 / -1;
+    }
+  }
   summary {
     cursor: pointer;
     font-weight: 600;
@@ -138,6 +143,10 @@ export const activityTableStyles = css`
   thead th:first-child {
     text-align: start;
     font-weight: 400;
+    white-space: nowrap;
+  }
+  th[scope='colgroup'] {
+    text-align: center;
   }
   thead th {
     position: sticky;
@@ -148,5 +157,15 @@ export const activityTableStyles = css`
     top: 1.9rem;
     color: var(--flock-muted);
     font-weight: 400;
+  }
+  /* Seven columns fit a phone's width when tighter; wider, the box scrolls rather than the page. */
+  @media (max-width: 30rem) {
+    table {
+      font-size: 0.8rem;
+    }
+    th,
+    td {
+      padding: 0.2rem 0.25rem;
+    }
   }
 `;
