@@ -23,6 +23,7 @@ import security from './plugins/security.ts';
 import textGuard from './plugins/text-guard.ts';
 import unitOfWork from './plugins/unit-of-work.ts';
 import webApp from './plugins/web-app.ts';
+import activityRoutes from './routes/activity/index.ts';
 import authRoutes from './routes/auth/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import liveRoutes from './routes/live/index.ts';
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDependencies) {
         postRateLimitMax: config.POST_RATE_LIMIT_MAX,
       });
       await api.register(tagRoutes, { prefix: '/tags' });
+      await api.register(activityRoutes);
       await api.register(liveRoutes, {
         allowedOrigins: config.LIVE_ALLOWED_ORIGINS,
         maxSubscriptions: config.LIVE_MAX_SUBSCRIPTIONS,

@@ -147,6 +147,8 @@ describe('dashboards', () => {
     expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_messages_posted_total');
     expect(exprs('flock-overview')).toContain('sum by (action, source) (rate(flock_likes_total');
     expect(exprs('flock-overview')).toContain('flock_ws_connections');
+    // A cluster-wide figure every replica reports alike: max, never sum.
+    expect(exprs('flock-overview')).toContain('max by (window) (flock_active_users)');
     expect(exprs('flock-overview')).toContain(
       'histogram_quantile(0.5, sum by (le) (rate(flock_event_delivery',
     );

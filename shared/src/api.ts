@@ -147,6 +147,58 @@ export type TrendingQuery = Static<typeof TrendingQuery>;
 export const TrendingTag = Type.Object({ tag: Type.String(), count: Type.Integer() });
 export type TrendingTag = Static<typeof TrendingTag>;
 
+// ---- activity ----
+
+export const ActivityQuery = Type.Object(
+  {
+    window: Type.Optional(
+      Type.Union([Type.Literal('hour'), Type.Literal('day')], {
+        default: 'hour',
+        description: 'hour: 60 one-minute buckets; day: 144 ten-minute buckets',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ActivityQuery = Static<typeof ActivityQuery>;
+export type ActivityWindow = NonNullable<ActivityQuery['window']>;
+
+/** A figure split by who made it: accounts registered as bots, and everyone else. */
+export const PeopleAndBots = Type.Object({
+  people: Type.Integer({ minimum: 0 }),
+  bots: Type.Integer({ minimum: 0 }),
+});
+export type PeopleAndBots = Static<typeof PeopleAndBots>;
+
+export const ActivityBucket = Type.Object({
+  start: Type.String({ format: 'date-time', description: 'When the bucket begins (UTC)' }),
+  posts: PeopleAndBots,
+  likes: PeopleAndBots,
+  signups: PeopleAndBots,
+});
+export type ActivityBucket = Static<typeof ActivityBucket>;
+
+export const Activity = Type.Object({
+  window: Type.Union([Type.Literal('hour'), Type.Literal('day')]),
+  bucketSeconds: Type.Integer({ description: '60 for the hour, 600 for the day' }),
+  series: Type.Array(ActivityBucket, {
+    description:
+      'Oldest first, one per bucket, empty ones included; the last is the bucket now under way. Likes count those still in place',
+  }),
+  activeUsers: Type.Object(
+    { last5m: PeopleAndBots, last1h: PeopleAndBots },
+    { description: 'Distinct accounts that posted or liked in the last 5 minutes and the last hour' },
+  ),
+  liveConnections: Type.Integer({
+    minimum: 0,
+    description: 'Live-feed WebSocket connections open now on the replica that answered',
+  }),
+  topTags: Type.Array(TrendingTag, {
+    description: 'The most used tags of the messages posted in the window',
+  }),
+});
+export type Activity = Static<typeof Activity>;
+
 // ---- errors ----
 
 export const ErrorBody = Type.Object({

@@ -1,6 +1,8 @@
 // The one client of the REST API, typed by the API's own shapes (@flock/shared). Every call goes through
 // `request`, which adds the token, turns errors into ApiError and reports a rejected token once.
 import type {
+  Activity,
+  ActivityWindow,
   AuthResponse,
   ErrorBody,
   FeedQuery,
@@ -97,6 +99,10 @@ export class ApiClient {
 
   trending(query: { window?: string; limit?: number } = {}, signal?: AbortSignal) {
     return this.#request<TrendingTag[]>('GET', '/api/tags/trending', { query, signal });
+  }
+
+  activity(window: ActivityWindow, signal?: AbortSignal) {
+    return this.#request<Activity>('GET', '/api/activity', { query: { window }, signal });
   }
 
   async #request<T>(

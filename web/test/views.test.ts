@@ -1,5 +1,6 @@
-// The main views, at desktop and phone widths, in light and dark: no serious or critical axe-core
-// violations, and screenshots saved under .artifacts/screenshots/ for people to look at.
+// Every view (sign-in, sign-up, home, a profile, a tag, the activity page and the 404 page), at desktop
+// and phone widths, in light and dark: no serious or critical axe-core violations, and screenshots saved
+// under .artifacts/screenshots/ for people to look at.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { seriousViolations } from './helpers/axe.ts';
@@ -35,7 +36,7 @@ async function check(page: Page, name: string) {
 for (const scheme of ['light', 'dark'] as const) {
   describe(`${scheme} colour scheme`, () => {
     for (const [width, viewport] of Object.entries({ desktop, phone })) {
-      test(`login, feed and profile at ${width} width`, async () => {
+      test(`sign-in, sign-up, feed, profile, tag, activity and 404 at ${width} width`, async () => {
         const context = await system.browser.newContext({ viewport, colorScheme: scheme });
         const login = await openPage(context);
         await login.page.goto(system.flock.url);
@@ -57,6 +58,15 @@ for (const scheme of ['light', 'dark'] as const) {
         await page.goto(new URL('/tags/kubernetes', system.flock.url).toString());
         await page.getByText('Beep boop').waitFor();
         await check(page, `tag-${width}-${scheme}`);
+
+        await page.goto(new URL('/activity', system.flock.url).toString());
+        await page.locator('flock-chart canvas').first().waitFor();
+        await page.locator('flock-activity-table tbody tr').first().waitFor({ state: 'attached' });
+        await check(page, `activity-${width}-${scheme}`);
+
+        await page.goto(new URL('/no/such/page', system.flock.url).toString());
+        await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+        await check(page, `not-found-${width}-${scheme}`);
 
         expect(problems).toEqual([]);
         expect(login.problems).toEqual([]);

@@ -4,9 +4,28 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export type Source = 'human' | 'bot';
 
+export type ActiveWindow = '5m' | '1h';
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let activeUsersReader: (() => Promise<Record<ActiveWindow, number>>) | undefined;
+  // Counted by the database, so every replica reports the same cluster-wide figure: panels take max, not sum.
+  new Gauge({
+    name: 'flock_active_users',
+    help: 'Distinct accounts (people and bots) that posted or liked in the last 5 minutes (window=5m) or hour (window=1h), cluster-wide',
+    labelNames: ['window'] as const,
+    registers: [registry],
+    async collect() {
+      if (!activeUsersReader) return;
+      try {
+        for (const [window, value] of Object.entries(await activeUsersReader())) this.set({ window }, value);
+      } catch {
+        // The database is away: no figure rather than a stale one, and the rest of the scrape still answers.
+        this.reset();
+      }
+    },
+  });
   let poolReader: (() => { total: number; idle: number; waiting: number }) | undefined;
   new Gauge({
     name: 'flock_db_pool_connections',
@@ -73,6 +92,10 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    /** Where the active-users gauge reads from at each scrape (a database query). */
+    observeActiveUsers(read: () => Promise<Record<ActiveWindow, number>>) {
+      activeUsersReader = read;
+    },
     /** Where the pool gauge reads from at each scrape; set once the pool exists. */
     observePool(read: () => { total: number; idle: number; waiting: number }) {
       poolReader = read;

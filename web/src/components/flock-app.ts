@@ -1,6 +1,6 @@
 // The application shell: owns the session, the API client, the live connection and the route (each a
 // controller), provides them to every component through context, and lays out the header, trending
-// tags and the view.
+// tags (with the link to the activity page) and the view.
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing } from 'lit';
 import { ApiClient } from '../api.ts';
@@ -11,6 +11,7 @@ import { type Route, RouterController } from '../controllers/router.ts';
 import { EXPIRED, SessionController } from '../controllers/session-controller.ts';
 import { appStyles } from '../styles/app.ts';
 import { base, controls } from '../styles/shared.ts';
+import './flock-activity.ts';
 import './flock-auth-form.ts';
 import './flock-feed.ts';
 import './flock-header.ts';
@@ -79,7 +80,12 @@ export class FlockApp extends LitElement {
           ${
             // Trending tags are navigation: before the feed in reading order (a strip above it on
             // phones, a column beside it on wider screens), and the skip link jumps past them.
-            session ? html`<nav aria-label="Trending tags"><flock-trending></flock-trending></nav>` : nothing
+            session
+              ? html`<nav aria-label="Explore">
+                  <flock-trending></flock-trending>
+                  <a class="activity-link" href="/activity">Activity: posts, likes, who is active</a>
+                </nav>`
+              : nothing
           }
           <main id="main" tabindex="-1">${this.#view(this.router.route)}</main>
         </div>
@@ -105,6 +111,8 @@ export class FlockApp extends LitElement {
             <a href="/">Show all messages</a>
           </div>
           <flock-feed compose .tag=${route.tag}></flock-feed>`;
+      case 'activity':
+        return html`<flock-activity></flock-activity>`;
       case 'user':
         return html`<flock-profile .username=${route.username}></flock-profile>`;
       default:
@@ -125,6 +133,8 @@ export class FlockApp extends LitElement {
         return `@${route.username} · Flock`;
       case 'feed':
         return 'Home · Flock';
+      case 'activity':
+        return 'Activity · Flock';
       default:
         return 'Not found · Flock';
     }

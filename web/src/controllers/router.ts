@@ -14,6 +14,7 @@ export type Route =
   | { name: 'user'; username: string }
   | { name: 'login' }
   | { name: 'signup' }
+  | { name: 'activity' }
   | { name: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
@@ -21,6 +22,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/') return { name: 'feed' };
   if (path === '/login') return { name: 'login' };
   if (path === '/signup') return { name: 'signup' };
+  if (path === '/activity') return { name: 'activity' };
   const tag = new RegExp(`^/tags/(${ANY_CASE_TAG_BODY})$`).exec(path);
   if (tag) return { name: 'tag', tag: normaliseTag(tag[1]!) };
   const user = new RegExp(`^/users/(${ANY_CASE_USERNAME_BODY})$`).exec(path);

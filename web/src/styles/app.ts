@@ -40,6 +40,12 @@ export const appStyles = css`
     position: sticky;
     top: calc(var(--flock-header-height) + 1.25rem);
   }
+  .activity-link {
+    display: block;
+    margin-top: 0.75rem;
+    padding: 0 0.25rem;
+    font-weight: 600;
+  }
   .signed-out .layout {
     display: block;
     max-width: 28rem;
@@ -71,6 +77,9 @@ export const appStyles = css`
     }
     nav flock-trending {
       position: static;
+    }
+    .activity-link {
+      margin-top: 0.4rem;
     }
   }
 `;
