@@ -1,8 +1,9 @@
 // flock_active_users while PostgreSQL is away: the gauge has no sample (not a stale one), the rest of the
 // scrape still answers, and the figure is back once the database is.
+
+import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { post, signUp } from './helpers/users.ts';
 
 let t: TestApp;

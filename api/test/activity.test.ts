@@ -1,9 +1,9 @@
 // GET /api/activity and the flock_active_users gauge: known posts, likes and sign-ups by people and bots,
 // some moved back in time, counted exactly per window.
 import type { Activity, ActivityBucket } from '@flock/shared';
+import { connectLive, type LiveClient } from '@flock/testkit/live-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { connectLive, type LiveClient } from './helpers/live-client.ts';
 import { post, signUp, type TestUser } from './helpers/users.ts';
 
 let t: TestApp;
