@@ -46,7 +46,7 @@ export class FlockTrending extends LitElement {
         tags === undefined
           ? html`<p class="muted">${failed ? 'Unavailable right now.' : 'Loading…'}</p>`
           : tags.length === 0
-            ? html`<p class="muted">Nothing yet: a tag trends once two messages use it.</p>`
+            ? html`<p class="muted">Nothing trending yet.</p>`
             : html`<ol>
                 ${tags.map(
                   ({ tag, count }) =>

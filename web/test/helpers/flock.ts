@@ -106,6 +106,9 @@ export const phone = { width: 390, height: 844 };
 
 // ---- the API, as another client would use it ----
 
+/** Where a Flock answers: the test's own API, or one `npm start` runs. */
+export type Site = Pick<Flock, 'url'>;
+
 export interface User {
   username: string;
   password: string;
@@ -118,7 +121,7 @@ export const uniqueName = (prefix = 'user') =>
   `${prefix}_${process.pid.toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
 async function call<T>(
-  flock: Flock,
+  flock: Site,
   method: string,
   path: string,
   token?: string,
@@ -141,7 +144,7 @@ export interface RegisterOptions {
   bot?: boolean;
 }
 
-export async function register(flock: Flock, options: RegisterOptions = {}) {
+export async function register(flock: Site, options: RegisterOptions = {}) {
   const username = options.username ?? uniqueName();
   const password = 'correct horse battery';
   const auth = await call<AuthResponse>(flock, 'POST', '/api/auth/register', undefined, {
@@ -153,10 +156,10 @@ export async function register(flock: Flock, options: RegisterOptions = {}) {
   return { username, password, token: auth.token, auth } satisfies User;
 }
 
-export const postMessage = (flock: Flock, user: User, content: string, tags?: string[]) =>
+export const postMessage = (flock: Site, user: User, content: string, tags?: string[]) =>
   call<Message>(flock, 'POST', '/api/messages', user.token, tags ? { content, tags } : { content });
 
-export const likeMessage = (flock: Flock, user: User, id: string) =>
+export const likeMessage = (flock: Site, user: User, id: string) =>
   call(flock, 'PUT', `/api/messages/${id}/like`, user.token);
 
 // ---- pages ----
@@ -184,7 +187,7 @@ export async function openPage(context: BrowserContext): Promise<Watched> {
 }
 
 /** Signs `user` in by storing the session the way the app does, then opens `path`. */
-export async function signedIn(flock: Flock, context: BrowserContext, user: User, path = '/') {
+export async function signedIn(flock: Site, context: BrowserContext, user: User, path = '/') {
   const watched = await openPage(context);
   await watched.page.goto(new URL('/login', flock.url).toString());
   await watched.page.evaluate((session) => localStorage.setItem('flock.session', JSON.stringify(session)), {
