@@ -101,7 +101,7 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
 }
 
-export const desktop = { width: 1280, height: 860 };
+export const desktop = { width: 1440, height: 900 };
 export const phone = { width: 390, height: 844 };
 
 // ---- the API, as another client would use it ----
