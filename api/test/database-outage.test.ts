@@ -2,30 +2,18 @@
 // and the same process serves again afterwards.
 
 import { connectLive } from '@flock/testkit/live-client';
-import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
 import { waitFor } from '@flock/testkit/waiting';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.ts';
+import { createTestAppBehindProxy, type TestAppBehindProxy } from './helpers/app.ts';
 import { post, signUp } from './helpers/users.ts';
 
-let t: TestApp;
-let proxy: TcpProxy;
+let t: TestAppBehindProxy;
 
 beforeAll(async () => {
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-  t = await createTestApp({
-    env: { DB_ACQUIRE_TIMEOUT_MS: '1000' },
-    routeDatabase: (url) => {
-      const routed = new URL(url);
-      routed.port = String(proxy.port);
-      return routed.toString();
-    },
-  });
+  t = await createTestAppBehindProxy({ env: { DB_ACQUIRE_TIMEOUT_MS: '1000' } });
 });
 afterAll(async () => {
-  await proxy?.start();
   await t?.close();
-  await proxy?.close();
 });
 
 const readiness = async () => (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
@@ -39,7 +27,7 @@ describe('database outage', () => {
     await post(t.app, user, 'before the outage');
     expect(await readiness()).toBe(200);
 
-    await proxy.stop();
+    await t.proxy.stop();
     await readinessIs(503);
 
     for (const request of [
@@ -63,7 +51,7 @@ describe('database outage', () => {
     }
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
 
-    await proxy.start();
+    await t.proxy.start();
     await readinessIs(200);
     const after = await post(t.app, user, 'after the outage');
     const feed = await t.app.inject({ method: 'GET', url: `/api/messages?author=${user.username}` });
@@ -83,7 +71,7 @@ describe('database outage', () => {
     const missed = [await post(t.app, user, 'missed one'), await post(t.app, user, 'missed two')];
     await first.close();
 
-    await proxy.stop();
+    await t.proxy.stop();
     await readinessIs(503);
     const early = await connectLive(base, user.token);
     early.socket.send(JSON.stringify({ type: 'subscribe', stream: 'public', since }));
@@ -91,7 +79,7 @@ describe('database outage', () => {
     expect(early.closeCode).toBe(1013);
     expect(early.events()).toEqual([]);
 
-    await proxy.start();
+    await t.proxy.start();
     await readinessIs(200);
     const again = await connectLive(base, user.token);
     await again.subscribe('public', since);

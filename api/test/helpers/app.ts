@@ -2,6 +2,7 @@
 import { createMetricsServer, type MetricsServer } from '@flock/shared/service';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import { startTcpProxy, type TcpProxy } from '@flock/testkit/tcp-proxy';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { App, AppDependencies } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -52,6 +53,33 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await app.close();
       await orm.close();
       if (!options.database) await database.drop();
+    },
+  };
+}
+
+export interface TestAppBehindProxy extends TestApp {
+  /** Between the app and PostgreSQL: `stop()` cuts every connection and refuses new ones, `start()` lets them in. */
+  proxy: TcpProxy;
+}
+
+/** The app with its database reached through a TCP proxy the test can cut, as when PostgreSQL goes away. */
+export async function createTestAppBehindProxy(options: TestAppOptions = {}): Promise<TestAppBehindProxy> {
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+  const t = await createTestApp({
+    ...options,
+    routeDatabase: (url) => {
+      const routed = new URL(url);
+      routed.port = String(proxy.port);
+      return routed.toString();
+    },
+  });
+  return {
+    ...t,
+    proxy,
+    async close() {
+      await proxy.start();
+      await t.close();
+      await proxy.close();
     },
   };
 }
