@@ -12,8 +12,8 @@ export interface Violation {
   targets: string[];
 }
 
-/** The serious and critical violations on the page as it is now. */
-export async function seriousViolations(page: Page): Promise<Violation[]> {
+/** Every violation axe-core finds on the page as it is now, whatever its impact. */
+export async function violations(page: Page): Promise<Violation[]> {
   await page.evaluate(await source);
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } }).axe;
@@ -21,13 +21,11 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
       violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
     }
     const results = await axe.run(document);
-    return results.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => ({
-        id: violation.id,
-        impact: violation.impact,
-        help: violation.help,
-        targets: violation.nodes.map((node) => JSON.stringify(node.target)),
-      }));
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => JSON.stringify(node.target)),
+    }));
   });
 }
