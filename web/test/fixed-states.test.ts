@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { violations } from './helpers/axe.ts';
-import { desktop, phone, screenshot, systemUnderTest, type User } from './helpers/flock.ts';
+import { desktop, failLikes, phone, screenshot, systemUnderTest, type User } from './helpers/flock.ts';
 
 const system = systemUnderTest();
 const LONG_TAG = 'a'.repeat(25) + 'b'.repeat(25);
@@ -29,15 +29,7 @@ for (const scheme of ['light', 'dark'] as const) {
         const { page } = await system.signedIn(context, reader);
         await page.getByText('Something to like, number 1').waitFor();
 
-        await page.route('**/api/messages/*/like', (route) =>
-          route.fulfill({
-            status: 503,
-            contentType: 'application/json',
-            body: JSON.stringify({
-              error: { code: 'OVERLOADED', message: 'Flock is busy: try again in a moment.' },
-            }),
-          }),
-        );
+        await failLikes(page);
         await page.getByRole('button', { name: /^Like/ }).first().click();
         await page.locator('flock-notices .notice').waitFor();
         await check(page, `fixed-notice-${size}-${scheme}`);

@@ -1,7 +1,7 @@
 // How an action went is told where the reader is: a notice at the bottom of the screen, announced to
 // screen readers, even when the action was far down the feed.
 import { expect, test } from 'vitest';
-import { desktop, phone, screenshot, systemUnderTest } from './helpers/flock.ts';
+import { desktop, failLikes, phone, screenshot, systemUnderTest } from './helpers/flock.ts';
 
 const system = systemUnderTest();
 
@@ -17,15 +17,7 @@ for (const [size, viewport] of [
     const oldest = page.locator('flock-message', { hasText: 'Message number 6' });
     await page.getByText('Message number 25').waitFor();
     await oldest.scrollIntoViewIfNeeded();
-    await page.route('**/api/messages/*/like', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/json',
-        body: JSON.stringify({
-          error: { code: 'OVERLOADED', message: 'Flock is busy: try again in a moment.' },
-        }),
-      }),
-    );
+    await failLikes(page);
     const like = oldest.getByRole('button', { name: /^Like/ });
     await like.click();
 

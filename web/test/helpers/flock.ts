@@ -198,6 +198,19 @@ export async function signedIn(flock: Site, context: BrowserContext, user: User,
   return watched;
 }
 
+const BUSY_MESSAGE = 'Flock is busy: try again in a moment.';
+
+/** From now on the page's likes are answered 503 (as an overloaded API would), in the one error shape. */
+export function failLikes(page: Page) {
+  return page.route('**/api/messages/*/like', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'OVERLOADED', message: BUSY_MESSAGE } }),
+    }),
+  );
+}
+
 /** Waits until the live indicator says the connection is up. */
 export async function waitLive(page: Page) {
   await page.locator('flock-connection-status[status="live"]').waitFor({ timeout: 15_000 });
