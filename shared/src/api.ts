@@ -9,6 +9,8 @@ import {
 } from './names.ts';
 
 export const MAX_CONTENT_LENGTH = 500;
+export const DISPLAY_NAME_MAX_LENGTH = 50;
+export const BIO_MAX_LENGTH = 300;
 export const MAX_TAGS = 10;
 const MAX_PAGE_SIZE = 100;
 /** Message ids are bigint identities; 18 digits keep every accepted id inside PostgreSQL's bigint. */
@@ -18,15 +20,71 @@ export const MessageId = Type.String({ pattern: ID_PATTERN, description: 'A mess
 
 // ---- users and auth ----
 
+const DisplayName = Type.Union([Type.String(), Type.Null()], {
+  description: 'The name shown beside the username; null until its owner sets one',
+});
+
 export const Profile = Type.Object({
   username: Type.String(),
+  displayName: DisplayName,
+  bio: Type.String({ description: 'Empty until its owner writes one' }),
   bot: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
   messageCount: Type.Integer(),
   likesGiven: Type.Integer(),
   likesReceived: Type.Integer(),
+  followerCount: Type.Integer(),
+  followingCount: Type.Integer(),
+  followedByMe: Type.Boolean({ description: 'Whether the signed-in account follows this one (false signed out)' }),
 });
 export type Profile = Static<typeof Profile>;
+
+export const UpdateProfileBody = Type.Object(
+  {
+    displayName: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: DISPLAY_NAME_MAX_LENGTH }), Type.Null()], {
+        description: `1 to ${DISPLAY_NAME_MAX_LENGTH} characters with a visible one; null clears it`,
+      }),
+    ),
+    bio: Type.Optional(
+      Type.String({ maxLength: BIO_MAX_LENGTH, description: `At most ${BIO_MAX_LENGTH} characters; empty clears it` }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateProfileBody = Static<typeof UpdateProfileBody>;
+
+/** An account in a list of followers or of accounts followed. */
+export const AccountSummary = Type.Object({
+  username: Type.String(),
+  displayName: DisplayName,
+  bio: Type.String(),
+  bot: Type.Boolean(),
+});
+export type AccountSummary = Static<typeof AccountSummary>;
+
+export const AccountPageQuery = Type.Object(
+  {
+    before: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'The `next` of the page before' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type AccountPageQuery = Static<typeof AccountPageQuery>;
+
+export const AccountPage = Type.Object({
+  items: Type.Array(AccountSummary, { description: 'The most recent follow first' }),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `before` to read the page that follows; null on the last page',
+  }),
+});
+export type AccountPage = Static<typeof AccountPage>;
+
+export const FollowState = Type.Object({
+  following: Type.Boolean({ description: 'Whether you follow the account now' }),
+  followerCount: Type.Integer(),
+});
+export type FollowState = Static<typeof FollowState>;
 
 /** The signed-in user's own account: the only shape that carries an email. */
 export const Me = Type.Object({
@@ -71,18 +129,26 @@ export type AuthResponse = Static<typeof AuthResponse>;
 
 // ---- messages ----
 
-const Author = Type.Object({ username: Type.String(), bot: Type.Boolean() });
+const Author = Type.Object({ username: Type.String(), displayName: DisplayName, bot: Type.Boolean() });
 
 export const Message = Type.Object({
   id: Type.String(),
   author: Author,
   content: Type.String(),
   tags: Type.Array(Type.String()),
+  inReplyTo: Type.Union([Type.String(), Type.Null()], {
+    description: 'The id of the message this one answers (which may since have been deleted), or null',
+  }),
+  replyCount: Type.Integer({ description: 'Replies to this message still in place' }),
   likeCount: Type.Integer(),
   likedByMe: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type Message = Static<typeof Message>;
+
+/** Where a thread's message was deleted: its replies stay, and the thread shows this in its place. */
+export const DeletedMessage = Type.Object({ id: Type.String(), deleted: Type.Literal(true) });
+export type DeletedMessage = Static<typeof DeletedMessage>;
 
 export const PostMessageBody = Type.Object(
   {
@@ -98,6 +164,7 @@ export const PostMessageBody = Type.Object(
         description: 'Extra tags, merged with the #hashtags in the content',
       }),
     ),
+    inReplyTo: Type.Optional(MessageId),
   },
   { additionalProperties: false },
 );
@@ -127,6 +194,38 @@ export const MessagePage = Type.Object({
   }),
 });
 export type MessagePage = Static<typeof MessagePage>;
+
+export const HomeQuery = Type.Object(
+  {
+    before: Type.Optional(MessageId),
+    after: Type.Optional(MessageId),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type HomeQuery = Static<typeof HomeQuery>;
+
+export const ThreadQuery = Type.Object(
+  {
+    after: Type.Optional(MessageId),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type ThreadQuery = Static<typeof ThreadQuery>;
+
+export const Thread = Type.Object({
+  ancestors: Type.Array(Type.Union([Message, DeletedMessage]), {
+    description:
+      'The messages this one answers, the first of the thread first. A deleted one shows as {id, deleted}; the thread above it is not known and is not shown',
+  }),
+  message: Message,
+  replies: Type.Array(Message, { description: 'Direct replies, oldest first' }),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `after` to read the replies that follow; null when none is left',
+  }),
+});
+export type Thread = Static<typeof Thread>;
 
 export const LikeState = Type.Object({ likeCount: Type.Integer(), likedByMe: Type.Boolean() });
 export type LikeState = Static<typeof LikeState>;

@@ -10,8 +10,11 @@ import { TAG_BODY, USERNAME_BODY } from './names.ts';
 export const LIVE_PROTOCOL = 'flock.v1';
 export const LIVE_AUTH_PROTOCOL_PREFIX = 'flock.auth.';
 
-/** `public`, `tag:<name>` or `user:<username>`. */
-export const StreamName = Type.String({ pattern: `^(public|tag:${TAG_BODY}|user:${USERNAME_BODY})$` });
+/**
+ * `public`, `tag:<name>`, `user:<username>`, or `home`: the messages of the accounts the connection's own
+ * account follows, and its own. `home` is private: it is always the subscriber's own.
+ */
+export const StreamName = Type.String({ pattern: `^(public|home|tag:${TAG_BODY}|user:${USERNAME_BODY})$` });
 export type StreamName = Static<typeof StreamName>;
 /** Event ids are decimal strings of a bigint, increasing in the order events are delivered. */
 export const EventId = Type.String({ pattern: '^(0|[1-9][0-9]{0,17})$' });
@@ -43,6 +46,7 @@ export const MessageRef = Type.Object({
   id: Type.String(),
   author: Type.Object({ username: Type.String(), bot: Type.Boolean() }),
   tags: Type.Array(Type.String()),
+  inReplyTo: Type.Union([Type.String(), Type.Null()]),
 });
 export type MessageRef = Static<typeof MessageRef>;
 export const MessageLikedData = Type.Object({ ...MessageRef.properties, likeCount: Type.Integer() });
