@@ -6,8 +6,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AliasableExpression, type QueryCreator, sql } from 'kysely';
 import { compiler, type Database, sqlOf } from '../db/kysely.ts';
 
-/** The wire's event types go to clients; `account.deleted` only closes that account's live connections. */
-export type EventType = LiveEventType | 'account.deleted';
+/**
+ * The wire's event types go to clients; the internal ones never do: `account.deleted` closes that account's
+ * live connections, `follow.created` and `follow.removed` tell the `home` stream whose messages it carries.
+ */
+export type EventType = LiveEventType | 'account.deleted' | 'follow.created' | 'follow.removed';
 
 export interface NewEvent {
   type: EventType;
