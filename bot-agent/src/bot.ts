@@ -1,8 +1,8 @@
 // One simulated user. It signs in (register, or log in when the name is taken), then acts as one
 // Poisson process of rate posts + likes + follows + replies per hour whose events are of each kind in
 // proportion: the superposition of four Poisson processes, so each kind keeps its own rate while a bot
-// needs only one timer. Trouble is handled here: 429 waits for Retry-After, 5xx and network errors back off, 401
-// logs in again.
+// needs only one timer. Trouble is handled here: 429 waits for Retry-After, 5xx and network errors back
+// off, 401 logs in again.
 import { type ApiClient, type FailureKind, RequestFailure } from './api-client.ts';
 import { type BackoffPolicy, backoffDelay } from './backoff.ts';
 import type { Clock } from './clock.ts';
@@ -144,6 +144,7 @@ export class Bot {
    * first, so at zero follows and replies a seeded run makes the choices it made before they existed.
    */
   #pickKind(point: number): Kind {
+    // The last kind with a rate takes whatever lies past the edges (rounding), as 'like' always did.
     let edge = this.postRate;
     if (point < edge) return 'post';
     edge += this.likeRate;
