@@ -143,6 +143,10 @@ if (ready && bots > 0) {
       SWARM_NAME: process.env.SWARM_NAME ?? 'local',
       POSTS_PER_HOUR: process.env.POSTS_PER_HOUR ?? '120',
       LIKES_PER_HOUR: process.env.LIKES_PER_HOUR ?? '360',
+      // Bots follow one another (and people whose messages they see) and reply, so a Home timeline and
+      // threads have something in them at once.
+      FOLLOWS_PER_HOUR: process.env.FOLLOWS_PER_HOUR ?? '20',
+      REPLIES_PER_HOUR: process.env.REPLIES_PER_HOUR ?? '60',
       TAG_POOL: process.env.TAG_POOL ?? 'flock,birds,kubernetes,typescript,hello',
       // METRICS_PORT is the API's; the bots take any free port (logged) unless told one.
       METRICS_HOST: '127.0.0.1',

@@ -45,6 +45,8 @@ export function startAgent(deps: AgentDeps): Agent {
   const behavior = {
     postsPerHour: config.postsPerHour,
     likesPerHour: config.likesPerHour,
+    followsPerHour: config.followsPerHour,
+    repliesPerHour: config.repliesPerHour,
     jitterPercent: config.jitterPercent,
     tagPool: config.tagPool,
     feedRefreshMs: config.feedRefreshSeconds * 1000,

@@ -1,6 +1,6 @@
 // The few API calls a bot makes, over `fetch`, with every failure sorted into the handful of kinds a
 // bot reacts to differently. `fetch` is injected so tests can put an in-memory API behind it.
-import type { AuthResponse, LikeState, Message, MessagePage } from '@flock/shared';
+import type { AuthResponse, FollowState, LikeState, Message, MessagePage } from '@flock/shared';
 import { parseRetryAfter } from './backoff.ts';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -43,8 +43,10 @@ export interface ApiClientOptions {
 export interface ApiClient {
   register(body: { username: string; email: string; password: string }): Promise<AuthResponse>;
   login(body: { login: string; password: string }): Promise<AuthResponse>;
-  post(token: string, body: { content: string; tags: string[] }): Promise<Message>;
+  /** A post, or a reply when `inReplyTo` is set. */
+  post(token: string, body: { content: string; tags: string[]; inReplyTo?: string }): Promise<Message>;
   like(token: string, messageId: string): Promise<LikeState>;
+  follow(token: string, username: string): Promise<FollowState>;
   feed(token: string, limit: number): Promise<MessagePage>;
 }
 
@@ -117,6 +119,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     login: (body) => call('POST', '/api/auth/login', null, body),
     post: (token, body) => call('POST', '/api/messages', token, body),
     like: (token, id) => call('PUT', `/api/messages/${encodeURIComponent(id)}/like`, token),
+    follow: (token, username) => call('PUT', `/api/users/${encodeURIComponent(username)}/follow`, token),
     feed: (token, limit) => call('GET', `/api/messages?limit=${limit}`, token),
   };
 }

@@ -1,8 +1,8 @@
 // One simulated user. It signs in (register, or log in when the name is taken), then acts as one
-// Poisson process of rate postsPerHour + likesPerHour whose events are posts or likes in proportion:
-// the superposition of two Poisson processes, so each kind keeps its own rate while a bot needs only
-// one timer. Trouble is handled here: 429 waits for Retry-After, 5xx and network errors back off, 401
-// logs in again.
+// Poisson process of rate posts + likes + follows + replies per hour whose events are of each kind in
+// proportion: the superposition of four Poisson processes, so each kind keeps its own rate while a bot
+// needs only one timer. Trouble is handled here: 429 waits for Retry-After, 5xx and network errors back
+// off, 401 logs in again.
 import { type ApiClient, type FailureKind, RequestFailure } from './api-client.ts';
 import { type BackoffPolicy, backoffDelay } from './backoff.ts';
 import type { Clock } from './clock.ts';
@@ -16,6 +16,8 @@ import { composeMessage } from './words.ts';
 export interface BotBehavior {
   postsPerHour: number;
   likesPerHour: number;
+  followsPerHour: number;
+  repliesPerHour: number;
   jitterPercent: number;
   tagPool: readonly string[];
   feedRefreshMs: number;
@@ -39,7 +41,7 @@ export interface BotDeps {
 /** Messages a bot reads per feed refresh (the API allows up to 100). */
 export const FEED_LIMIT = 50;
 const HOUR_MS = 3_600_000;
-/** The soonest a bot with nothing left to like reads the feed again. */
+/** The soonest a bot with nothing left to like (or follow, or reply to) reads the feed again. */
 const MIN_REFRESH_MS = 5_000;
 /** After a slow request the schedule may run late; it never catches up by more than this burst. */
 const MAX_LAG_MS = 10_000;
@@ -49,11 +51,15 @@ const RETRY_AFTER_SPREAD_MS = 1_000;
 /** The bot cannot go on (its name belongs to an account with another password, or the API refuses it). */
 class BotRetired extends Error {}
 
+type Kind = 'post' | 'like' | 'follow' | 'reply';
+
 export class Bot {
   readonly username: string;
   /** Per-bot rates after jitter, in events per millisecond. */
   readonly postRate: number;
   readonly likeRate: number;
+  readonly followRate: number;
+  readonly replyRate: number;
 
   #deps: BotDeps;
   // Separate streams, so the schedule and the words of a seeded run do not depend on what the API
@@ -66,6 +72,11 @@ export class Bot {
   /** Ids of recent messages by others, from the last feed read; and the ones this bot has liked. */
   #seen: string[] = [];
   #liked = new Set<string>();
+  /** Of those messages, the ones this bot has replied to (one reply each, like a person in a thread). */
+  #replied = new Set<string>();
+  /** Authors of others' messages in the last feed read, each once; and the accounts this bot follows. */
+  #authors: string[] = [];
+  #followed = new Set<string>();
   #lastRead = Number.NEGATIVE_INFINITY;
 
   constructor(deps: BotDeps) {
@@ -80,6 +91,8 @@ export class Bot {
     const factor = 1 + jitter * (2 * this.#schedule.next() - 1);
     this.postRate = (deps.behavior.postsPerHour * factor) / HOUR_MS;
     this.likeRate = (deps.behavior.likesPerHour * factor) / HOUR_MS;
+    this.followRate = (deps.behavior.followsPerHour * factor) / HOUR_MS;
+    this.replyRate = (deps.behavior.repliesPerHour * factor) / HOUR_MS;
   }
 
   /** Runs until the agent stops (or the bot cannot sign in for good). Never rejects. */
@@ -105,7 +118,7 @@ export class Bot {
 
   async #loop(): Promise<void> {
     const { clock, signal } = this.#deps;
-    const total = this.postRate + this.likeRate;
+    const total = this.postRate + this.likeRate + this.followRate + this.replyRate;
     if (total <= 0) {
       // Nothing to do at a zero rate, but the bot stays signed in (and counted) until the agent stops.
       while (!signal.aborted) await clock.sleep(HOUR_MS, signal);
@@ -115,7 +128,7 @@ export class Bot {
     while (!signal.aborted) {
       await this.#sleepUntil(nextAt);
       if (signal.aborted) return;
-      const kind = this.#schedule.next() * total < this.postRate ? 'post' : 'like';
+      const kind = this.#pickKind(this.#schedule.next() * total);
       const pauseMs = await this.#act(kind);
       if (pauseMs > 0) {
         await this.#pause(pauseMs);
@@ -126,11 +139,28 @@ export class Bot {
     }
   }
 
+  /**
+   * The kind of an event at `point` in [0, total): the rates laid end to end. Posts and likes come
+   * first, so at zero follows and replies a seeded run makes the choices it made before they existed.
+   */
+  #pickKind(point: number): Kind {
+    // The last kind with a rate takes whatever lies past the edges (rounding), as 'like' always did.
+    let edge = this.postRate;
+    if (point < edge) return 'post';
+    edge += this.likeRate;
+    if (point < edge || this.followRate + this.replyRate === 0) return 'like';
+    edge += this.followRate;
+    if (point < edge || this.replyRate === 0) return 'follow';
+    return 'reply';
+  }
+
   /** Does one action; answers how long to wait before the next (0: keep to the schedule). */
-  async #act(kind: 'post' | 'like'): Promise<number> {
+  async #act(kind: Kind): Promise<number> {
     try {
       if (kind === 'post') await this.#post();
-      else await this.#like();
+      else if (kind === 'like') await this.#like();
+      else if (kind === 'follow') await this.#follow();
+      else await this.#reply();
       this.#failures = 0;
       return 0;
     } catch (error) {
@@ -148,23 +178,56 @@ export class Bot {
   }
 
   async #like(): Promise<void> {
-    const { api, clock, behavior, metrics } = this.#deps;
-    const age = clock.now() - this.#lastRead;
-    let candidates = this.#seen.filter((id) => !this.#liked.has(id));
-    // Re-read when the copy is stale, or sooner when everything in it is liked already (but not on
-    // every like: a quiet feed should not turn each like into a read).
-    if (age >= behavior.feedRefreshMs || (candidates.length === 0 && age >= MIN_REFRESH_MS)) {
-      await this.#readFeed();
-      candidates = this.#seen.filter((id) => !this.#liked.has(id));
-    }
-    if (candidates.length === 0) {
-      metrics.actions.inc({ kind: 'like', outcome: 'skipped' });
-      return;
-    }
-    const id = this.#chance.pick(candidates);
+    const { api } = this.#deps;
+    const id = await this.#choose('like', () => this.#seen.filter((id) => !this.#liked.has(id)));
+    if (id === undefined) return;
     // Remembered before sending: whatever happens to the request, this bot never sends it twice.
     this.#liked.add(id);
     await this.#withToken((token) => this.#request('like', () => api.like(token, id)));
+  }
+
+  async #follow(): Promise<void> {
+    const { api } = this.#deps;
+    const username = await this.#choose('follow', () => this.#authors.filter((a) => !this.#followed.has(a)));
+    if (username === undefined) return;
+    // As with likes: never sent twice by this process. (After a restart it may follow someone again;
+    // PUT follow is idempotent, so that stores nothing new.)
+    this.#followed.add(username);
+    await this.#withToken((token) => this.#request('follow', () => api.follow(token, username)));
+  }
+
+  async #reply(): Promise<void> {
+    const { api, behavior } = this.#deps;
+    const inReplyTo = await this.#choose('reply', () => this.#seen.filter((id) => !this.#replied.has(id)));
+    if (inReplyTo === undefined) return;
+    this.#replied.add(inReplyTo);
+    const count = Math.min(behavior.tagPool.length, this.#words.int(1, 3));
+    const tags = this.#words.sample(behavior.tagPool, count);
+    const content = composeMessage(this.#words, tags, 'reply');
+    // A message deleted since the read is a 422 (no such message): dropped like any other refusal.
+    await this.#withToken((token) =>
+      this.#request('reply', () => api.post(token, { content, tags, inReplyTo })),
+    );
+  }
+
+  /**
+   * One of `candidates()` (from the bot's copy of the feed) to act on, or undefined (counted as
+   * skipped) when there is none. Re-reads the feed when the copy is stale, or sooner when it holds
+   * nothing left to act on (but not on every action: a quiet feed should not turn each into a read).
+   */
+  async #choose(kind: 'like' | 'follow' | 'reply', candidates: () => string[]): Promise<string | undefined> {
+    const { clock, behavior, metrics } = this.#deps;
+    const age = clock.now() - this.#lastRead;
+    let choices = candidates();
+    if (age >= behavior.feedRefreshMs || (choices.length === 0 && age >= MIN_REFRESH_MS)) {
+      await this.#readFeed();
+      choices = candidates();
+    }
+    if (choices.length === 0) {
+      metrics.actions.inc({ kind, outcome: 'skipped' });
+      return undefined;
+    }
+    return this.#chance.pick(choices);
   }
 
   async #readFeed(): Promise<void> {
@@ -173,14 +236,20 @@ export class Bot {
     this.#lastRead = clock.now();
     this.#seen = [];
     const liked = new Set<string>();
+    const replied = new Set<string>();
+    const authors = new Set<string>();
     for (const message of page.items) {
       if (message.author.username === this.username) continue;
       this.#seen.push(message.id);
+      authors.add(message.author.username);
       // The server's `likedByMe` covers likes from before a restart; keeping only ids still in view
       // bounds the set to the page size.
       if (message.likedByMe || this.#liked.has(message.id)) liked.add(message.id);
+      if (this.#replied.has(message.id)) replied.add(message.id);
     }
     this.#liked = liked;
+    this.#replied = replied;
+    this.#authors = [...authors];
   }
 
   /** Runs `send` with the session token; on 401 signs in again and tries once more. */

@@ -35,6 +35,18 @@ export const ConfigSchema = Type.Object({
   BOTS_PER_POD: Int(1, 10_000, 5, 'bots this process runs'),
   POSTS_PER_HOUR: Int(0, 360_000, 6, 'posts per bot per hour (mean of a Poisson process)'),
   LIKES_PER_HOUR: Int(0, 360_000, 12, 'likes per bot per hour (mean of a Poisson process)'),
+  FOLLOWS_PER_HOUR: Int(
+    0,
+    360_000,
+    0,
+    'follows per bot per hour of authors seen in the feed (mean of a Poisson process)',
+  ),
+  REPLIES_PER_HOUR: Int(
+    0,
+    360_000,
+    0,
+    'replies per bot per hour to messages seen in the feed (mean of a Poisson process)',
+  ),
   TAG_POOL: Type.Array(Type.String({ pattern: TAG_INPUT_PATTERN }), {
     maxItems: 100,
     default: ['flock', 'bots'],
@@ -115,6 +127,8 @@ export interface Config {
   botsPerPod: number;
   postsPerHour: number;
   likesPerHour: number;
+  followsPerHour: number;
+  repliesPerHour: number;
   /** Normalised (no `#`, lower case) and without repeats. */
   tagPool: string[];
   jitterPercent: number;
@@ -142,7 +156,7 @@ const SETTINGS = Object.entries(ConfigSchema.properties) as [keyof Settings & st
 /** `--help` text and flags, from the schema. */
 function buildCommand() {
   const command = new Command('flock-bot-agent')
-    .description('Runs a swarm of Flock bots: simulated users that post and like.')
+    .description('Runs a swarm of Flock bots: simulated users that post, like, follow and reply.')
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
     // Throw instead of exiting, so the caller decides (main exits with commander's code).
@@ -179,6 +193,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   const problems: string[] = [];
   if (settings.POSTS_PER_HOUR > 0 && settings.TAG_POOL.length === 0)
     problems.push('TAG_POOL: must name at least one tag when POSTS_PER_HOUR > 0');
+  // Replies carry tags from the pool as posts do.
+  if (settings.REPLIES_PER_HOUR > 0 && settings.TAG_POOL.length === 0)
+    problems.push('TAG_POOL: must name at least one tag when REPLIES_PER_HOUR > 0');
   if (settings.BACKOFF_MAX_MS < settings.BACKOFF_INITIAL_MS)
     problems.push('BACKOFF_MAX_MS: must not be less than BACKOFF_INITIAL_MS');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -189,6 +206,8 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     botsPerPod: settings.BOTS_PER_POD,
     postsPerHour: settings.POSTS_PER_HOUR,
     likesPerHour: settings.LIKES_PER_HOUR,
+    followsPerHour: settings.FOLLOWS_PER_HOUR,
+    repliesPerHour: settings.REPLIES_PER_HOUR,
     tagPool: [...new Set(settings.TAG_POOL.map(normaliseTag))],
     jitterPercent: settings.JITTER_PERCENT,
     seed: settings.SEED,

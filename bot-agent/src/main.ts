@@ -65,6 +65,8 @@ log.info('bot agent started', {
   bots: config.botsPerPod,
   postsPerHour: config.postsPerHour,
   likesPerHour: config.likesPerHour,
+  followsPerHour: config.followsPerHour,
+  repliesPerHour: config.repliesPerHour,
   tagPool: config.tagPool,
   jitterPercent: config.jitterPercent,
   seed,

@@ -2,8 +2,10 @@
 // run several agents in one process).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export type ActionKind = 'register' | 'login' | 'post' | 'like' | 'read';
-/** `ok`, `skipped` (a like with nothing left to like) or the failure kind of the request. */
+export type ActionKind = 'register' | 'login' | 'post' | 'like' | 'follow' | 'reply' | 'read';
+/** Every kind: each gets its series at zero from the start (below). */
+const ACTION_KINDS: readonly ActionKind[] = ['register', 'login', 'post', 'like', 'follow', 'reply', 'read'];
+/** `ok`, `skipped` (a like, follow or reply with nothing to act on) or the failure kind of the request. */
 export type ActionOutcome =
   | 'ok'
   | 'skipped'
@@ -32,7 +34,7 @@ export function createMetrics(info: { swarm: string; pod: string; version: strin
     registry,
     actions: new Counter({
       name: 'flock_bot_actions_total',
-      help: 'Requests the bots made, by kind (register, login, post, like, read) and outcome',
+      help: 'Requests the bots made, by kind (register, login, post, like, follow, reply, read) and outcome',
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
@@ -72,7 +74,7 @@ export function createMetrics(info: { swarm: string; pod: string; version: strin
     registers: [registry],
   }).set(info, 1);
   // Every kind/outcome pair a dashboard plots exists from the start, at zero, so rate() has a series.
-  for (const kind of ['register', 'login', 'post', 'like', 'read'] as const) {
+  for (const kind of ACTION_KINDS) {
     metrics.actions.inc({ kind, outcome: 'ok' }, 0);
     metrics.duration.zero({ kind });
   }

@@ -39,9 +39,30 @@ const WORDS = [
 
 const CLOSERS = ['', '', '', '!', '?', '.', '...', ' :)', ' — thoughts?', ' (again)'];
 
-/** A short message of 4 to 14 words from the list, then the tags as `#hashtags`. */
-export function composeMessage(random: Random, tags: readonly string[]): string {
-  const words = [random.pick(OPENERS)];
+/** How a reply starts: it answers someone, so it does not open like a post. */
+const REPLY_OPENERS = [
+  'agreed,',
+  'not so sure:',
+  'this!',
+  'same here,',
+  'interesting, but',
+  'good point about',
+  'ha, reminds me of',
+  'well said:',
+  'counterpoint:',
+  'love this,',
+];
+
+/**
+ * A short message of 4 to 14 words from the list, then the tags as `#hashtags`; a reply starts with a
+ * reply's opener.
+ */
+export function composeMessage(
+  random: Random,
+  tags: readonly string[],
+  kind: 'post' | 'reply' = 'post',
+): string {
+  const words = [random.pick(kind === 'reply' ? REPLY_OPENERS : OPENERS)];
   const count = random.int(4, 14);
   for (let i = 0; i < count; i++) words.push(random.pick(WORDS));
   const text = `${words.join(' ')}${random.pick(CLOSERS)}`;

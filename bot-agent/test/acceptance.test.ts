@@ -1,5 +1,6 @@
 // The issue's acceptance run against the real API process on PostgreSQL: 20 bots at high rates for
-// ~20 s, then what the database holds, what the agent's metrics say, SIGTERM, and a restart.
+// ~20 s (posts, likes, follows and replies), then what the database holds, what the agent's metrics
+// say, SIGTERM, and a restart.
 
 import { type AgentProcess, startAgentProcess } from '@flock/testkit/agent-process';
 import { scrape } from '@flock/testkit/metrics';
@@ -25,6 +26,8 @@ const agentEnv = () => ({
   BOTS_PER_POD: String(BOTS),
   POSTS_PER_HOUR: '900',
   LIKES_PER_HOUR: '1800',
+  FOLLOWS_PER_HOUR: '900',
+  REPLIES_PER_HOUR: '900',
   TAG_POOL: POOL.join(','),
   JITTER_PERCENT: '20',
   SEED: 'acceptance',
@@ -84,7 +87,7 @@ describe('20 bots at high rates against the real API', () => {
     const perMessage = await query<{ n: number }>(
       'select count(mt.tag_id)::int as n from messages m left join message_tags mt on mt.message_id = m.id group by m.id',
     );
-    expect(perMessage.length).toBe(first['post.ok']);
+    expect(perMessage.length).toBe(first['post.ok']! + first['reply.ok']!);
     for (const { n } of perMessage) expect(n).toBeGreaterThanOrEqual(1);
     for (const { n } of perMessage) expect(n).toBeLessThanOrEqual(3);
   });
@@ -111,14 +114,62 @@ describe('20 bots at high rates against the real API', () => {
     expect(counts?.sum).toBe(first['like.ok']);
   });
 
-  it('has metrics that agree with the database', async () => {
-    const [db] = await query<{ users: number; messages: number; likes: number }>(
-      `select (select count(*) from users)::int as users, (select count(*) from messages)::int as messages,
-              (select count(*) from likes)::int as likes`,
+  it('followed others whose messages it saw, each once, never itself', async () => {
+    // 20 bots × 900/h × ~18 s ≈ 90 follows, of at most 20 × 19 pairs.
+    expect(first['follow.ok']).toBeGreaterThan(30);
+    const [follows] = await query<{ total: number; distinct_pairs: number; active: number; authors: number }>(
+      `select count(*)::int as total, count(distinct (f.follower_id, f.followee_id))::int as distinct_pairs,
+              count(*) filter (where f.unfollowed_event_id is null)::int as active,
+              count(*) filter (where exists (select 1 from messages m where m.user_id = f.followee_id))::int as authors
+         from follows f`,
     );
-    // Every request the agent counted as ok is in the database, and nothing else is: PUT like is
-    // idempotent, so a like sent twice would show as one more ok than rows.
-    expect(db).toEqual({ users: first['register.ok'], messages: first['post.ok'], likes: first['like.ok'] });
+    expect(follows).toEqual({
+      total: first['follow.ok'],
+      distinct_pairs: first['follow.ok'],
+      active: first['follow.ok'],
+      authors: first['follow.ok'],
+    });
+  });
+
+  it('replied to existing messages of others, with reply counts that agree', async () => {
+    expect(first['reply.ok']).toBeGreaterThan(30);
+    const [replies] = await query<{ total: number; on_messages: number; own: number; counted: number }>(
+      `select count(*)::int as total, count(p.id)::int as on_messages,
+              count(*) filter (where p.user_id = r.user_id)::int as own,
+              (select coalesce(sum(reply_count), 0)::int from messages) as counted
+         from messages r left join messages p on p.id = r.in_reply_to_id
+        where r.in_reply_to_id is not null`,
+    );
+    expect(replies).toEqual({
+      total: first['reply.ok'],
+      on_messages: first['reply.ok'],
+      own: 0,
+      counted: first['reply.ok'],
+    });
+  });
+
+  it('has metrics that agree with the database', async () => {
+    const [db] = await query<{
+      users: number;
+      posts: number;
+      replies: number;
+      likes: number;
+      follows: number;
+    }>(
+      `select (select count(*) from users)::int as users,
+              (select count(*) from messages where in_reply_to_id is null)::int as posts,
+              (select count(*) from messages where in_reply_to_id is not null)::int as replies,
+              (select count(*) from likes)::int as likes, (select count(*) from follows)::int as follows`,
+    );
+    // Every request the agent counted as ok is in the database, and nothing else is: PUT like and PUT
+    // follow are idempotent, so one sent twice would show as one more ok than rows.
+    expect(db).toEqual({
+      users: first['register.ok'],
+      posts: first['post.ok'],
+      replies: first['reply.ok'],
+      likes: first['like.ok'],
+      follows: first['follow.ok'],
+    });
     expect(first['register.ok']).toBe(BOTS);
   });
 
@@ -138,6 +189,8 @@ describe('20 bots at high rates against the real API', () => {
     // Still posting after the restart.
     expect(totals['post.ok']).toBeGreaterThan(0);
     const [messages] = await query<{ n: number }>('select count(*)::int as n from messages');
-    expect(messages?.n).toBe(first['post.ok']! + totals['post.ok']!);
+    expect(messages?.n).toBe(
+      first['post.ok']! + first['reply.ok']! + totals['post.ok']! + (totals['reply.ok'] ?? 0),
+    );
   });
 });

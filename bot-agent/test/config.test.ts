@@ -26,6 +26,9 @@ describe('loadConfig', () => {
       botsPerPod: 5,
       postsPerHour: 6,
       likesPerHour: 12,
+      // 0, as in a BotSwarm that does not name them.
+      followsPerHour: 0,
+      repliesPerHour: 0,
       tagPool: ['flock', 'bots'],
       jitterPercent: 20,
       seed: '',
@@ -44,6 +47,8 @@ describe('loadConfig', () => {
       BOTS_PER_POD: '50',
       POSTS_PER_HOUR: '30',
       LIKES_PER_HOUR: '90',
+      FOLLOWS_PER_HOUR: '4',
+      REPLIES_PER_HOUR: '20',
       TAG_POOL: ' K8s, #Flock ,birds,flock',
       JITTER_PERCENT: '0',
       SEED: '',
@@ -51,13 +56,15 @@ describe('loadConfig', () => {
       METRICS_PORT: '9100',
       BOT_PASSWORD_SECRET: 's3cret',
     };
-    const config = loadConfig(['--bots-per-pod', '3', '--seed', 'abc'], env);
+    const config = loadConfig(['--bots-per-pod', '3', '--seed', 'abc', '--replies-per-hour', '7'], env);
     expect(config).toMatchObject({
       swarmName: 'demo',
       podName: 'demo-bots-7c9f-x2',
       botsPerPod: 3,
       postsPerHour: 30,
       likesPerHour: 90,
+      followsPerHour: 4,
+      repliesPerHour: 7,
       tagPool: ['k8s', 'flock', 'birds'],
       jitterPercent: 0,
       seed: 'abc',
@@ -72,6 +79,8 @@ describe('loadConfig', () => {
       problems(['--likes-per-hour', '-1'], {
         BOTS_PER_POD: 'many',
         POSTS_PER_HOUR: '1.5',
+        FOLLOWS_PER_HOUR: '-2',
+        REPLIES_PER_HOUR: '360001',
         TAG_POOL: 'ok,not ok,Ümlaut',
         JITTER_PERCENT: '101',
         TARGET_URL: 'ftp://x',
@@ -82,6 +91,8 @@ describe('loadConfig', () => {
       'BOTS_PER_POD: must be an integer from 1 to 10000 (got "many")',
       'POSTS_PER_HOUR: must be an integer from 0 to 360000 (got "1.5")',
       '--likes-per-hour: must be an integer from 0 to 360000 (got "-1")',
+      'FOLLOWS_PER_HOUR: must be an integer from 0 to 360000 (got "-2")',
+      'REPLIES_PER_HOUR: must be an integer from 0 to 360000 (got "360001")',
       `TAG_POOL: must be a comma-separated list of at most 100 tags, each matching ${TAG_INPUT_PATTERN} (got "ok,not ok,Ümlaut")`,
       'JITTER_PERCENT: must be an integer from 0 to 100 (got "101")',
       'TARGET_URL: must be an http:// or https:// URL (got "ftp://x")',
@@ -90,11 +101,17 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('needs a tag pool only when the bots post', () => {
+  it('needs a tag pool only when the bots post or reply', () => {
     expect(problems([], { TAG_POOL: ',' })).toEqual([
       'TAG_POOL: must name at least one tag when POSTS_PER_HOUR > 0',
     ]);
     expect(loadConfig([], { TAG_POOL: ',', POSTS_PER_HOUR: '0' }).tagPool).toEqual([]);
+    expect(problems([], { TAG_POOL: ',', POSTS_PER_HOUR: '0', REPLIES_PER_HOUR: '5' })).toEqual([
+      'TAG_POOL: must name at least one tag when REPLIES_PER_HOUR > 0',
+    ]);
+    expect(loadConfig([], { TAG_POOL: ',', POSTS_PER_HOUR: '0', FOLLOWS_PER_HOUR: '5' }).followsPerHour).toBe(
+      5,
+    );
   });
 });
 

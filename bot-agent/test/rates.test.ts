@@ -100,12 +100,153 @@ describe('rates', () => {
     for (const like of likes) expect(authorOf.get(like.path.split('/')[3]!)).not.toBe(like.user);
   });
 
+  it('follows and replies at the configured rates beside posts and likes, with exponential gaps', async () => {
+    const bots = 40;
+    const hours = 6;
+    const swarm = simulateSwarm({
+      BOTS_PER_POD: String(bots),
+      POSTS_PER_HOUR: '60',
+      LIKES_PER_HOUR: '30',
+      FOLLOWS_PER_HOUR: '6',
+      REPLIES_PER_HOUR: '40',
+      TAG_POOL: 'alpha,beta',
+      SEED: 'social',
+    });
+    await swarm.clock.runFor(hours * HOUR);
+    await swarm.agent.stop();
+
+    const attempts = async (kind: string) =>
+      (await counter(swarm.metrics, kind, 'ok')) + (await counter(swarm.metrics, kind, 'skipped'));
+    for (const [kind, perHour] of [
+      ['post', 60],
+      ['like', 30],
+      ['follow', 6],
+      ['reply', 40],
+    ] as const) {
+      const expected = bots * hours * perHour;
+      expect(Math.abs((await attempts(kind)) - expected) / expected, kind).toBeLessThan(0.1);
+    }
+    // 40 bots can follow at most 39 others each: once a bot follows everyone it sees, its follows are
+    // skipped, not sent again.
+    const follows = swarm.api.accepted('PUT', /\/follow$/);
+    expect(follows.length).toBe(await counter(swarm.metrics, 'follow', 'ok'));
+    expect(follows.length).toBeGreaterThan(bots * 20);
+    expect(follows.length).toBeLessThanOrEqual(bots * (bots - 1));
+    const replies = swarm.api.messages.filter((m) => m.inReplyTo !== null);
+    expect(replies.length).toBe(await counter(swarm.metrics, 'reply', 'ok'));
+    expect(await counter(swarm.metrics, 'reply', 'ok')).toBeGreaterThan((await attempts('reply')) * 0.95);
+    // Posts are still posts: a reply is counted as a reply only.
+    expect(swarm.api.messages.length - replies.length).toBe(await counter(swarm.metrics, 'post', 'ok'));
+    // Replies are Poisson too.
+    const cvs = byUser(swarm.api.calls.filter((c) => c.status === 201 && c.body?.inReplyTo !== undefined))
+      .map(gaps)
+      .map(coefficientOfVariation);
+    const meanCv = cvs.reduce((a, b) => a + b, 0) / cvs.length;
+    expect(meanCv).toBeGreaterThan(0.9);
+    expect(meanCv).toBeLessThan(1.1);
+  });
+
+  it('follows only others it has seen, each once; replies only to existing messages of others, each once', async () => {
+    const swarm = simulateSwarm({
+      BOTS_PER_POD: '20',
+      POSTS_PER_HOUR: '120',
+      LIKES_PER_HOUR: '0',
+      FOLLOWS_PER_HOUR: '60',
+      REPLIES_PER_HOUR: '300',
+      TAG_POOL: 'alpha,beta,gamma,delta',
+      SEED: 'threads',
+    });
+    await swarm.clock.runFor(HOUR);
+    await swarm.agent.stop();
+
+    const follows = swarm.api.accepted('PUT', /\/follow$/);
+    expect(follows.length).toBeGreaterThan(200);
+    const pairs = follows.map((c) => `${c.user} ${c.path.split('/')[3]}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    const authors = new Set(swarm.api.messages.map((m) => m.author));
+    for (const call of follows) {
+      const followee = call.path.split('/')[3]!;
+      expect(followee).not.toBe(call.user);
+      // Someone whose message was in the feed.
+      expect(authors).toContain(followee);
+    }
+    // Nothing the API refused: no self-follows, no missing accounts, no replies to missing messages.
+    expect(swarm.api.calls.filter((c) => c.status >= 400)).toEqual([]);
+
+    const byId = new Map(swarm.api.messages.map((m) => [m.id, m]));
+    const replies = swarm.api.messages.filter((m) => m.inReplyTo !== null);
+    expect(replies.length).toBeGreaterThan(3_000);
+    const replied = new Set<string>();
+    for (const reply of replies) {
+      const parent = byId.get(reply.inReplyTo!);
+      expect(parent).toBeDefined();
+      expect(parent!.author).not.toBe(reply.author);
+      // Each bot answers a message once.
+      expect(replied.has(`${reply.author} ${reply.inReplyTo}`)).toBe(false);
+      replied.add(`${reply.author} ${reply.inReplyTo}`);
+      // Replies carry 1–3 tags from the pool, in the text as hashtags, like posts.
+      expect(reply.tags.length).toBeGreaterThanOrEqual(1);
+      expect(reply.tags.length).toBeLessThanOrEqual(3);
+      for (const tag of reply.tags) expect(['alpha', 'beta', 'gamma', 'delta']).toContain(tag);
+      expect(
+        findHashtags(reply.content)
+          .map((hashtag) => hashtag.tag)
+          .sort(),
+      ).toEqual([...reply.tags].sort());
+      expect(reply.content.length).toBeLessThanOrEqual(500);
+    }
+    // Threads grow: replies to replies.
+    expect(replies.some((r) => byId.get(r.inReplyTo!)!.inReplyTo !== null)).toBe(true);
+    expect(replies.length).toBe(swarm.api.messages.reduce((n, m) => n + m.replyCount, 0));
+  });
+
+  it('drops a follow the API refuses (an account gone: 404) and a reply to a message gone (422), and carries on', async () => {
+    // Each bot has only 4 others to follow: the refusals come first, before it has followed them all.
+    const refusing = (at: number) => at < HOUR / 2;
+    const swarm = simulateSwarm(
+      {
+        BOTS_PER_POD: '5',
+        POSTS_PER_HOUR: '120',
+        LIKES_PER_HOUR: '0',
+        FOLLOWS_PER_HOUR: '120',
+        REPLIES_PER_HOUR: '120',
+        SEED: 'gone',
+      },
+      {
+        fault: ({ at, path, body }) => {
+          if (!refusing(at)) return undefined;
+          if (path.endsWith('/follow')) return 404;
+          return body?.inReplyTo !== undefined ? 422 : undefined;
+        },
+      },
+    );
+    await swarm.clock.runFor(HOUR);
+    await swarm.agent.stop();
+    const refused = (status: number, what: (c: Call) => boolean) =>
+      swarm.api.calls.filter((c) => c.status === status && what(c)).length;
+    const refusedFollows = refused(404, (c) => c.path.endsWith('/follow'));
+    const refusedReplies = refused(422, (c) => c.body?.inReplyTo !== undefined);
+    expect(refusedFollows).toBeGreaterThan(5);
+    expect(refusedReplies).toBeGreaterThan(5);
+    expect(await counter(swarm.metrics, 'follow', 'rejected')).toBe(refusedFollows);
+    expect(await counter(swarm.metrics, 'reply', 'rejected')).toBe(refusedReplies);
+    // A refusal is not an outage: no backoff, so posts kept to their rate through the refusing half hour.
+    const postsThen = swarm.api
+      .accepted('POST', /^\/api\/messages$/)
+      .filter((c) => refusing(c.at) && c.body?.inReplyTo === undefined).length;
+    const expected = 5 * 120 * 0.5;
+    expect(Math.abs(postsThen - expected) / expected).toBeLessThan(0.3);
+    expect(await counter(swarm.metrics, 'reply', 'ok')).toBeGreaterThan(0);
+  });
+
   it('repeats a run exactly with the same seed, and not with another', async () => {
     const run = async (seed: string) => {
       const swarm = simulateSwarm({
         BOTS_PER_POD: '10',
         POSTS_PER_HOUR: '60',
         LIKES_PER_HOUR: '60',
+        FOLLOWS_PER_HOUR: '10',
+        REPLIES_PER_HOUR: '30',
         SEED: seed,
       });
       await swarm.clock.runFor(HOUR);

@@ -146,6 +146,9 @@ describe('dashboards', () => {
     expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_users_registered_total');
     expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_messages_posted_total');
     expect(exprs('flock-overview')).toContain('sum by (action, source) (rate(flock_likes_total');
+    expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_follows_total');
+    expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_unfollows_total');
+    expect(exprs('flock-overview')).toContain('sum by (source) (rate(flock_replies_total');
     expect(exprs('flock-overview')).toContain('flock_ws_connections');
     // A cluster-wide figure every replica reports alike: max, never sum.
     expect(exprs('flock-overview')).toContain('max by (window) (flock_active_users)');
@@ -204,6 +207,8 @@ describe('a real Prometheus scraping a live system', () => {
         BOTS_PER_POD: '4',
         POSTS_PER_HOUR: '1800',
         LIKES_PER_HOUR: '1800',
+        FOLLOWS_PER_HOUR: '1800',
+        REPLIES_PER_HOUR: '1800',
         TAG_POOL: 'flock,birds',
         LOG_LEVEL: 'warn',
       },
@@ -258,7 +263,8 @@ describe('a real Prometheus scraping a live system', () => {
     promUrl = `http://127.0.0.1:${promPort}`;
     await waitFor('Prometheus', () => httpOk(`${promUrl}/-/ready`), { describe: prometheus.output });
 
-    // A person too: signs up, posts, likes a bot's message and watches the live feed.
+    // A person too: signs up, posts, likes a bot's message, follows and unfollows its author (bots
+    // never unfollow) and watches the live feed.
     const { token } = await register(api.url, {
       username: 'deploy_human',
       email: 'human@example.com',
@@ -279,7 +285,7 @@ describe('a real Prometheus scraping a live system', () => {
     expect(posted.status).toBe(201);
     const botMessage = await waitFor('a bot message', async () => {
       const page = (await (await fetch(`${api.url}/api/messages`, { headers: auth })).json()) as {
-        items: { id: string; author: { bot: boolean } }[];
+        items: { id: string; author: { username: string; bot: boolean } }[];
       };
       return page.items.find((m) => m.author.bot);
     });
@@ -288,6 +294,14 @@ describe('a real Prometheus scraping a live system', () => {
       headers: { authorization: auth.authorization },
     });
     expect(liked.status).toBe(200);
+    const follow = `${api.url}/api/users/${encodeURIComponent(botMessage.author.username)}/follow`;
+    const followed = await fetch(follow, { method: 'PUT', headers: { authorization: auth.authorization } });
+    expect(followed.status).toBe(200);
+    const unfollowed = await fetch(follow, {
+      method: 'DELETE',
+      headers: { authorization: auth.authorization },
+    });
+    expect(unfollowed.status).toBe(200);
   });
 
   afterAll(async () => {

@@ -470,7 +470,8 @@ describe('examples', () => {
     broken.spec.replicas = broken.spec.maxReplicas + 1;
     broken.spec.behavior.tagPool = [];
     broken.spec.unknownField = true;
-    expect((await validate(broken)).length).toBe(3);
+    // Four problems: the empty pool breaks the rule of posts and that of replies (the example replies).
+    expect((await validate(broken)).length).toBe(4);
   });
 
   it('the example swarm targets the API Service and is picked up by Prometheus', () => {

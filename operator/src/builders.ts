@@ -42,6 +42,8 @@ export const RESERVED_ENV = [
   'BOTS_PER_POD',
   'POSTS_PER_HOUR',
   'LIKES_PER_HOUR',
+  'FOLLOWS_PER_HOUR',
+  'REPLIES_PER_HOUR',
   'TAG_POOL',
   'JITTER_PERCENT',
   'SEED',
@@ -124,6 +126,15 @@ export function botEnv(swarm: SwarmRef, spec: ResolvedBotSwarmSpec): EnvVar[] {
     { name: 'BOTS_PER_POD', value: String(spec.botsPerPod) },
     { name: 'POSTS_PER_HOUR', value: String(spec.behavior.postsPerHour) },
     { name: 'LIKES_PER_HOUR', value: String(spec.behavior.likesPerHour) },
+    // Only when set: at 0 (the agent's default too) the pod template of a swarm from before these fields
+    // stays byte for byte what it was, so upgrading the operator does not roll its pods (a Deployment's
+    // new pods would sign up new accounts).
+    ...(spec.behavior.followsPerHour > 0
+      ? [{ name: 'FOLLOWS_PER_HOUR', value: String(spec.behavior.followsPerHour) }]
+      : []),
+    ...(spec.behavior.repliesPerHour > 0
+      ? [{ name: 'REPLIES_PER_HOUR', value: String(spec.behavior.repliesPerHour) }]
+      : []),
     { name: 'TAG_POOL', value: spec.behavior.tagPool.join(',') },
     { name: 'JITTER_PERCENT', value: String(spec.behavior.jitterPercent) },
     { name: 'SEED', value: spec.behavior.seed ?? '' },

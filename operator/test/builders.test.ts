@@ -1,4 +1,4 @@
-import type { BotSwarm } from '@flock/shared/botswarm';
+import { type BotSwarm, resolveSpec } from '@flock/shared/botswarm';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
@@ -136,6 +136,48 @@ describe('builders', () => {
     );
     expect(custom.LOG_LEVEL).toBe('debug');
     expect(custom.TARGET_URL).toBe('http://flock-api:3000');
+  });
+
+  it('passes followsPerHour and repliesPerHour to the bots when set, and they cannot be overridden', () => {
+    const social = swarm({
+      behavior: {
+        postsPerHour: 12,
+        likesPerHour: 30,
+        followsPerHour: 3,
+        repliesPerHour: 8,
+        tagPool: ['k8s'],
+      },
+      template: {
+        env: [
+          { name: 'FOLLOWS_PER_HOUR', value: '999' },
+          { name: 'REPLIES_PER_HOUR', value: '999' },
+        ],
+      },
+    });
+    expect(env(social)).toMatchObject({ FOLLOWS_PER_HOUR: '3', REPLIES_PER_HOUR: '8' });
+    // Each is the only one of its name (the template's copy is dropped, not appended).
+    const names = dep(social).spec.template.spec.containers[0]!.env.map((e) => e.name);
+    expect(names.filter((n) => n === 'FOLLOWS_PER_HOUR' || n === 'REPLIES_PER_HOUR')).toHaveLength(2);
+    expect(templateHash(social)).not.toBe(templateHash(swarm()));
+    expect(templateHash(swarm({ behavior: { followsPerHour: 1 } }))).not.toBe(
+      templateHash(swarm({ behavior: { followsPerHour: 2 } })),
+    );
+    expect(templateHash(swarm({ behavior: { repliesPerHour: 1 } }))).not.toBe(
+      templateHash(swarm({ behavior: { repliesPerHour: 2 } })),
+    );
+  });
+
+  it('a swarm without followsPerHour and repliesPerHour gets 0, and the pods it had before (no rollout on upgrade)', () => {
+    const before = swarm();
+    expect(resolveSpec(before.spec).behavior).toMatchObject({ followsPerHour: 0, repliesPerHour: 0 });
+    // 0 is the agent's default: the variables are left out, so the pod template, and its hash, are those
+    // of an operator that did not know the fields (the golden Deployment above is unchanged).
+    expect(env(before)).not.toHaveProperty('FOLLOWS_PER_HOUR');
+    expect(env(before)).not.toHaveProperty('REPLIES_PER_HOUR');
+    const explicitZero = swarm({
+      behavior: { ...before.spec.behavior, followsPerHour: 0, repliesPerHour: 0 },
+    });
+    expect(buildDeployment(explicitZero)).toEqual(buildDeployment(before));
   });
 
   it('uses the default image unless spec.image overrides it', () => {

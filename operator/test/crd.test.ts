@@ -54,6 +54,14 @@ describe('crds/botswarm.yaml', () => {
       enum: ['ServiceMonitor', 'PodMonitor', 'None'],
     });
     expect(specProps.behavior.properties.tagPool['x-kubernetes-list-type']).toBe('set');
+    // Additive in v1alpha1: bounded like postsPerHour, and 0 unless set, so older swarms keep what they did.
+    for (const rate of ['followsPerHour', 'repliesPerHour'])
+      expect(specProps.behavior.properties[rate]).toMatchObject({
+        type: 'integer',
+        minimum: 0,
+        maximum: 3600,
+        default: 0,
+      });
     expect(version.schema.openAPIV3Schema.properties.status.properties.selector.type).toBe('string');
   });
 
@@ -117,12 +125,20 @@ describe('crds/botswarm.yaml', () => {
 
 describe('schema + CEL admission of example swarms', () => {
   const load = (f: string) => parse(readFileSync(new URL(f, fixtures), 'utf8'));
-  const good = ['good-minimal.yaml', 'good-quiet.yaml'];
+  const good = ['good-minimal.yaml', 'good-quiet.yaml', 'good-social.yaml'];
 
   it.each(good)('accepts %s and fills in defaults', (f) => {
     const { obj, causes } = admit(load(f));
     expect(causes).toEqual([]);
     expect((obj.spec as { image: string }).image).toBe('ghcr.io/flock/bot-agent:0.1.0');
+  });
+
+  it('gives a swarm that names neither followsPerHour nor repliesPerHour 0 of each', () => {
+    const { obj } = admit(load('good-minimal.yaml'));
+    expect((obj.spec as { behavior: unknown }).behavior).toMatchObject({
+      followsPerHour: 0,
+      repliesPerHour: 0,
+    });
   });
 
   it('accepts the documented example', () => {
@@ -139,6 +155,12 @@ describe('schema + CEL admission of example swarms', () => {
       'behavior.tagPool must not be empty while behavior.postsPerHour > 0',
     ],
     ['bad-url.yaml', 'spec.target.url', 'should match'],
+    ['bad-negative-follows.yaml', 'spec.behavior.followsPerHour', 'should be greater than or equal to 0'],
+    [
+      'bad-untagged-replies.yaml',
+      'spec.behavior.tagPool',
+      'behavior.tagPool must not be empty while behavior.repliesPerHour > 0',
+    ],
   ])('rejects %s at %s', (f, field, message) => {
     const { causes } = admit(load(f));
     expect(causes).toHaveLength(1);
@@ -210,6 +232,8 @@ describe('one source of truth, property-based', () => {
         {
           postsPerHour: mostly(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 3601)),
           likesPerHour: mostly(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 3601)),
+          followsPerHour: mostly(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 3601)),
+          repliesPerHour: mostly(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 3601)),
           tagPool: fc.array(tag, { maxLength: 3 }),
           jitterPercent: mostly(fc.integer({ min: 0, max: 100 }), fc.constant(101)),
           seed: mostly(fc.constant('s'), fc.constant('x'.repeat(65))),

@@ -46,9 +46,49 @@ describe('kubectl apply --server-side of a BotSwarm', () => {
       maxReplicas: 50,
       suspend: false,
       image: 'ghcr.io/flock/bot-agent:0.1.0',
-      behavior: { postsPerHour: 6, likesPerHour: 12, tagPool: ['flock', 'bots'], jitterPercent: 20 },
+      behavior: {
+        postsPerHour: 6,
+        likesPerHour: 12,
+        // Added later in v1alpha1: a swarm that does not name them reads back 0, so it does what it did.
+        followsPerHour: 0,
+        repliesPerHour: 0,
+        tagPool: ['flock', 'bots'],
+        jitterPercent: 20,
+      },
       metrics: { mode: 'ServiceMonitor', port: 9464, path: '/metrics', interval: '30s' },
     });
+  });
+
+  it('refuses a negative or too high followsPerHour or repliesPerHour, and replies without tags', async () => {
+    const cases: Array<[string, string, string]> = [
+      [
+        'negative-follows',
+        'followsPerHour: -1',
+        'spec.behavior.followsPerHour: Invalid value: -1: spec.behavior.followsPerHour in body should be greater than or equal to 0',
+      ],
+      [
+        'negative-replies',
+        'repliesPerHour: -3',
+        'spec.behavior.repliesPerHour: Invalid value: -3: spec.behavior.repliesPerHour in body should be greater than or equal to 0',
+      ],
+      [
+        'many-follows',
+        'followsPerHour: 3601',
+        'spec.behavior.followsPerHour: Invalid value: 3601: spec.behavior.followsPerHour in body should be less than or equal to 3600',
+      ],
+      [
+        'untagged-replies',
+        'postsPerHour: 0, repliesPerHour: 5, tagPool: []',
+        'spec.behavior.tagPool: Invalid value: "object": behavior.tagPool must not be empty while behavior.repliesPerHour > 0',
+      ],
+    ];
+    for (const [name, behavior, message] of cases) {
+      const spec = `  target: { url: "http://flock-api:3000" }\n  behavior: { ${behavior} }\n`;
+      const r = await c.kubectl('apply', '--server-side', '-f', file(name, spec));
+      expect({ name, code: r.code }).toEqual({ name, code: 1 });
+      expect(r.stderr).toContain(message);
+      expect(await c.getJson<Swarm>('botswarm', name)).toBeUndefined();
+    }
   });
 
   it('refuses an unknown field; a create with validation off has it pruned', async () => {
@@ -145,5 +185,37 @@ describe('the operator against edits of its children, by server-side apply seman
       'drift at spec.template.spec.containers[bot].env[TAG_POOL].value',
     );
     expect(condition(await c.getJson<Swarm>('botswarm', 'edited'), 'Ready')?.status).toBe('True');
+  });
+
+  it('passes followsPerHour and repliesPerHour to the bots, and leaves them out at 0', async () => {
+    // `edited` names neither: its pods have no such variable (the agent's default is 0).
+    expect((await env()).map((e) => e.name)).not.toContain('FOLLOWS_PER_HOUR');
+    expect((await env()).map((e) => e.name)).not.toContain('REPLIES_PER_HOUR');
+    await c.kubectlOk(
+      'apply',
+      '-f',
+      file(
+        'social',
+        '  target: { url: "http://flock-api:3000" }\n  behavior: { followsPerHour: 4, repliesPerHour: 9 }\n',
+      ),
+    );
+    const social = await c.eventually("the social swarm's Deployment", () =>
+      c.getJson<Deployment>('deployment', 'social-bots'),
+    );
+    const list = social.spec.template.spec.containers[0]!.env;
+    expect([value(list, 'FOLLOWS_PER_HOUR'), value(list, 'REPLIES_PER_HOUR')]).toEqual(['4', '9']);
+    // An edit of a rate reaches the pods.
+    await c.kubectlOk(
+      'patch',
+      'botswarm',
+      'social',
+      '--type=merge',
+      '-p',
+      '{"spec":{"behavior":{"repliesPerHour":2}}}',
+    );
+    await c.eventually('REPLIES_PER_HOUR updated', async () => {
+      const d = await c.getJson<Deployment>('deployment', 'social-bots');
+      return value(d?.spec.template.spec.containers[0]?.env ?? [], 'REPLIES_PER_HOUR') === '2';
+    });
   });
 });

@@ -66,6 +66,10 @@ describe('flockctl', () => {
     const get = await c.flockctl('swarm', 'get', 'demo');
     expect(get.stdout).toMatch(/Ready\s+True\s+AllReplicasReady/);
     expect(get.stdout).toContain('Children: deployment=demo-bots service=demo-bots serviceMonitor=demo-bots');
+    // The rates of examples/demo.yaml.
+    expect(get.stdout).toContain(
+      'Rates per bot per hour: posts 12, likes 30, follows 2, replies 6 (jitter ±25%)\nTags: kubernetes,flock,bots',
+    );
   });
 
   it('swarm scale demo --bots 70 --wait shows progress and ends Ready', async () => {
@@ -175,6 +179,25 @@ describe('flockctl', () => {
       code: 4,
       stderr: 'error: context "nowhere" does not exist in the kubeconfig\n',
     });
+  });
+
+  it('swarm get shows the rates a swarm leaves out at their defaults: no follows, no replies', async () => {
+    const created = await c.flockctl(
+      'swarm',
+      'create',
+      '-f',
+      join(OPERATOR_DIR, 'test/fixtures/good-minimal.yaml'),
+    );
+    expect(created.code).toBe(0);
+    try {
+      const get = await c.flockctl('swarm', 'get', 'good-minimal');
+      expect(get.code).toBe(0);
+      expect(get.stdout).toContain(
+        'Rates per bot per hour: posts 6, likes 12, follows 0, replies 0 (jitter ±20%)\nTags: flock,bots',
+      );
+    } finally {
+      await c.flockctl('swarm', 'delete', 'good-minimal', '--wait');
+    }
   });
 
   it('--wait gives up with a clear message and exit code 5', async () => {

@@ -193,6 +193,11 @@ describe('kubectl against the operator', () => {
       ['bad-above-max.yaml', 'replicas must be less than or equal to maxReplicas'],
       ['bad-empty-tagpool.yaml', 'behavior.tagPool must not be empty while behavior.postsPerHour > 0'],
       ['bad-url.yaml', 'spec.target.url'],
+      [
+        'bad-negative-follows.yaml',
+        'spec.behavior.followsPerHour: Invalid value: -1: spec.behavior.followsPerHour in body should be greater than or equal to 0',
+      ],
+      ['bad-untagged-replies.yaml', 'behavior.tagPool must not be empty while behavior.repliesPerHour > 0'],
     ];
     for (const [file, message] of cases) {
       const r = await c.kubectl('apply', '-f', join(OPERATOR_DIR, 'test/fixtures', file));

@@ -99,12 +99,31 @@ const BotSwarmBehaviorSchema = Type.Object(
         description: 'Likes per bot per hour (Poisson mean).',
       }),
     ),
+    // Added after v1alpha1 shipped: additive, and 0 by default, so a swarm stored before them (which the
+    // API server reads back with these defaults) behaves as it did.
+    followsPerHour: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3600,
+        default: 0,
+        description: 'Follows per bot per hour (Poisson mean), of authors seen in the feed.',
+      }),
+    ),
+    repliesPerHour: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 3600,
+        default: 0,
+        description: 'Replies per bot per hour (Poisson mean), to messages seen in the feed.',
+      }),
+    ),
     tagPool: Type.Optional(
       Type.Array(Type.String({ pattern: TAG_PATTERN, maxLength: TAG_MAX_LENGTH }), {
         maxItems: 100,
         default: ['flock', 'bots'],
         'x-kubernetes-list-type': 'set',
-        description: 'Hashtags the bots pick from (a set; must not be empty when postsPerHour > 0).',
+        description:
+          'Hashtags the bots pick from (a set; must not be empty when postsPerHour or repliesPerHour > 0).',
       }),
     ),
     jitterPercent: Type.Optional(
@@ -228,6 +247,12 @@ export const BotSwarmSpecSchema = Type.Object(
       {
         rule: 'self.behavior.postsPerHour == 0 || size(self.behavior.tagPool) > 0',
         message: 'behavior.tagPool must not be empty while behavior.postsPerHour > 0',
+        fieldPath: '.behavior.tagPool',
+      },
+      {
+        // Replies carry hashtags from the pool as posts do.
+        rule: 'self.behavior.repliesPerHour == 0 || size(self.behavior.tagPool) > 0',
+        message: 'behavior.tagPool must not be empty while behavior.repliesPerHour > 0',
         fieldPath: '.behavior.tagPool',
       },
     ],
@@ -356,6 +381,11 @@ export function validateSpec(spec: unknown): string[] {
   if (r.behavior.postsPerHour > 0 && r.behavior.tagPool.length === 0) {
     problems.push(
       'spec.behavior.tagPool: behavior.tagPool must not be empty while behavior.postsPerHour > 0',
+    );
+  }
+  if (r.behavior.repliesPerHour > 0 && r.behavior.tagPool.length === 0) {
+    problems.push(
+      'spec.behavior.tagPool: behavior.tagPool must not be empty while behavior.repliesPerHour > 0',
     );
   }
   // tagPool is a set (x-kubernetes-list-type: set): no duplicates.

@@ -1,5 +1,6 @@
 // An in-memory stand-in for the Flock API behind a `fetch`, answering through microtasks only so it runs
-// under the fake clock. It keeps what the real API keeps (accounts, messages, likes) plus a log of
+// under the fake clock. It keeps what the real API keeps (accounts, messages, likes, follows, replies)
+// plus a log of
 // every request with its simulated time, and can be told to fail: down (connection refused), 5xx, 429
 // with Retry-After, or tokens that expire.
 import type { Message } from '@flock/shared';
@@ -21,12 +22,19 @@ interface StoredMessage {
   content: string;
   tags: string[];
   likes: Set<string>;
+  inReplyTo: string | null;
+  replyCount: number;
 }
 
 export interface FakeApiOptions {
   clock: Clock;
   /** Answer for a request before it is handled: 'down' refuses the connection, a number is a status. */
-  fault?: (call: { at: number; method: string; path: string }) => 'down' | number | undefined;
+  fault?: (call: {
+    at: number;
+    method: string;
+    path: string;
+    body: Record<string, unknown> | undefined;
+  }) => 'down' | number | undefined;
   /** Retry-After (seconds) sent with injected 429 and 503 answers. */
   retryAfterSeconds?: number;
   /** Tokens stop working this long after they were issued. */
@@ -44,6 +52,8 @@ export class FakeApi {
   readonly calls: Call[] = [];
   readonly users = new Map<string, { password: string; bot: boolean }>();
   readonly messages: StoredMessage[] = [];
+  /** Follower → the accounts it follows. */
+  readonly follows = new Map<string, Set<string>>();
   #byId = new Map<string, StoredMessage>();
   #tokens = new Map<string, { user: string; issuedAt: number }>();
   #options: FakeApiOptions;
@@ -57,13 +67,13 @@ export class FakeApi {
     const url = new URL(input);
     const method = init.method ?? 'GET';
     const at = this.#options.clock.now();
-    const fault = this.#options.fault?.({ at, method, path: url.pathname });
+    const body =
+      typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : undefined;
+    const fault = this.#options.fault?.({ at, method, path: url.pathname, body });
     if (fault === 'down') {
       this.calls.push({ at, method, path: url.pathname, user: null, status: 0, body: undefined });
       throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     }
-    const body =
-      typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : undefined;
     const user = this.#authenticate(new Headers(init.headers).get('authorization'));
     const [status, payload, headers] =
       fault !== undefined
@@ -112,7 +122,7 @@ export class FakeApi {
     body: Record<string, unknown> | undefined,
     user: string | null,
   ): [number, unknown, Record<string, string>?] {
-    const route = `${method} ${url.pathname.replace(/\/\d+\//, '/:id/')}`;
+    const route = `${method} ${url.pathname.replace(/\/\d+\//, '/:id/').replace(/^\/api\/users\/[^/]+\//, '/api/users/:username/')}`;
     const unauthorized: [number, unknown] = [401, { error: { code: 'UNAUTHORIZED', message: 'no' } }];
     switch (route) {
       case 'POST /api/auth/register': {
@@ -128,13 +138,29 @@ export class FakeApi {
       }
       case 'POST /api/messages': {
         if (!user) return unauthorized;
+        const inReplyTo = typeof body?.inReplyTo === 'string' ? body.inReplyTo : null;
+        const parent = inReplyTo === null ? undefined : this.#byId.get(inReplyTo);
+        if (inReplyTo !== null && !parent)
+          return [
+            422,
+            {
+              error: {
+                code: 'VALIDATION',
+                message: 'no',
+                fields: [{ field: 'inReplyTo', message: 'no such message' }],
+              },
+            },
+          ];
         const message: StoredMessage = {
           id: String(this.#nextId++),
           author: user,
           content: String(body?.content),
           tags: body?.tags as string[],
           likes: new Set(),
+          inReplyTo,
+          replyCount: 0,
         };
+        if (parent) parent.replyCount++;
         this.messages.push(message);
         this.#byId.set(message.id, message);
         return [201, this.#view(message, user)];
@@ -145,6 +171,17 @@ export class FakeApi {
         if (!message) return [404, { error: { code: 'NOT_FOUND', message: 'no' } }];
         message.likes.add(user);
         return [200, { likeCount: message.likes.size, likedByMe: true }];
+      }
+      case 'PUT /api/users/:username/follow': {
+        if (!user) return unauthorized;
+        const followee = decodeURIComponent(url.pathname.split('/')[3] ?? '');
+        if (!this.users.has(followee)) return [404, { error: { code: 'NOT_FOUND', message: 'no' } }];
+        if (followee === user) return [422, { error: { code: 'CANNOT_FOLLOW_SELF', message: 'no' } }];
+        const following = this.follows.get(user) ?? new Set<string>();
+        following.add(followee);
+        this.follows.set(user, following);
+        const followerCount = [...this.follows.values()].filter((set) => set.has(followee)).length;
+        return [200, { following: true, followerCount }];
       }
       case 'GET /api/messages': {
         const limit = Number(url.searchParams.get('limit') ?? 20);
@@ -159,11 +196,13 @@ export class FakeApi {
   #view(message: StoredMessage, viewer: string | null): Message {
     return {
       id: message.id,
-      author: { username: message.author, bot: true },
+      author: { username: message.author, displayName: null, bot: true },
       content: message.content,
       tags: message.tags,
       likeCount: message.likes.size,
       likedByMe: viewer !== null && message.likes.has(viewer),
+      inReplyTo: message.inReplyTo,
+      replyCount: message.replyCount,
       createdAt: '',
     };
   }

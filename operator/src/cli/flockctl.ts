@@ -100,6 +100,14 @@ function row(s: BotSwarm, withNamespace: boolean): string[] {
 }
 const HEADER = ['NAME', 'DESIRED', 'READY', 'BOTS', 'STATUS', 'AGE'];
 
+/** What each bot does, with the schema's defaults filled in (a rate the spec leaves out is shown at its default). */
+function behaviorLine(s: BotSwarm): string {
+  const b = resolveSpec(s.spec).behavior;
+  const rates = `posts ${b.postsPerHour}, likes ${b.likesPerHour}, follows ${b.followsPerHour}, replies ${b.repliesPerHour}`;
+  const tags = b.tagPool.length > 0 ? b.tagPool.join(',') : '(none)';
+  return `Rates per bot per hour: ${rates} (jitter ±${b.jitterPercent}%)\nTags: ${tags}`;
+}
+
 export class Flockctl {
   readonly #out: (s: string) => void;
   readonly #err: (s: string) => void;
@@ -211,6 +219,7 @@ export class Flockctl {
     const s = await this.#get(name);
     if (this.#opts.output !== 'table') return this.#print(s);
     this.#print(s);
+    this.#out(`\n${behaviorLine(s)}\n`);
     const st = s.status ?? ({} as BotSwarmStatus);
     this.#out(`\nConditions:\n`);
     this.#out(
