@@ -1,11 +1,9 @@
 // Feed reads: GET /api/messages?limit=20 (authenticated; all, and by tag) on ≥ 100k messages against the
-// same SQL through raw pg in a bare Fastify handler. Maximum throughput (closed loop), then latency at
-// 70% of each side's own maximum (fixed rate).
+// same SQL through raw pg in a bare Fastify handler (lib/read-comparison.ts).
 
 import { seedMessages, seedUsers, startBareServer, startFlock, TAGS } from '../lib/common.ts';
-import { alternate, runLoad } from '../lib/load.ts';
+import { compareRead } from '../lib/read-comparison.ts';
 import type { Row, Scenario } from '../lib/stats.ts';
-import { pairedRatio, summarise } from '../lib/stats.ts';
 
 export const feedRead: Scenario = {
   name: 'feed',
@@ -20,67 +18,32 @@ export const feedRead: Scenario = {
     const viewer = users[0]!;
     const rows: Row[] = [];
     const details: Record<string, unknown> = { messages: messageCount };
-    const timing = quick
-      ? { seconds: 1, warmupSeconds: 0, rounds: 1, connections: 8 }
-      : { seconds: 4, warmupSeconds: 3, rounds: 5, connections: 16 };
     try {
       for (const [label, query] of [
         ['all', '?limit=20'],
         ['by tag', `?limit=20&tag=${TAGS[7]}`],
       ] as const) {
-        log(`feed (${label}): throughput`);
-        const flockTarget = {
-          url: flock.url,
-          path: `/api/messages${query}`,
-          headers: { authorization: `Bearer ${viewer.token}` },
-        };
-        const rawTarget = {
-          url: raw.url,
-          path: `/api/messages${query}`,
-          headers: { 'x-user-id': String(viewer.id) },
-        };
-        const runs = await alternate({ flock: flockTarget, baseline: rawTarget }, timing);
-        const f = summarise(runs.flock.map((r) => r.rps));
-        const b = summarise(runs.baseline.map((r) => r.rps));
-        log(`feed (${label}): latency at 70% of each maximum`);
-        const fixedSeconds = quick ? 1 : 8;
-        const flockFixed = await runLoad(flockTarget, {
-          seconds: fixedSeconds,
-          rate: f.median * 0.7,
-          connections: timing.connections,
-        });
-        const rawFixed = await runLoad(rawTarget, {
-          seconds: fixedSeconds,
-          rate: b.median * 0.7,
-          connections: timing.connections,
-        });
-        const paired = pairedRatio(
-          runs.flock.map((r) => r.rps),
-          runs.baseline.map((r) => r.rps),
-        );
-        const ratio = paired.ratio;
-        rows.push(
+        const measured = await compareRead(
           {
             scenario: 'feed',
-            figure: `${label}: requests/s`,
-            flock: f.median,
-            baseline: b.median,
-            ratio,
-            target: '≥ 0.70×',
-            met: ratio >= 0.7,
-            spreadPct: paired.spreadPct,
+            label,
+            quick,
+            p95TargetMs: 10,
+            flock: {
+              url: flock.url,
+              path: `/api/messages${query}`,
+              headers: { authorization: `Bearer ${viewer.token}` },
+            },
+            baseline: {
+              url: raw.url,
+              path: `/api/messages${query}`,
+              headers: { 'x-user-id': String(viewer.id) },
+            },
           },
-          {
-            scenario: 'feed',
-            figure: `${label}: p95 / p99 at 70% load`,
-            flock: `${flockFixed.p95} / ${flockFixed.p99}`,
-            baseline: `${rawFixed.p95} / ${rawFixed.p99}`,
-            unit: 'ms',
-            target: 'p95 ≤ 10 ms',
-            met: flockFixed.p95 <= 10,
-          },
+          log,
         );
-        details[label] = { flock: f, baseline: b, paired, runs, flockFixed, rawFixed };
+        rows.push(...measured.rows);
+        details[label] = measured.details;
       }
       return { rows, details };
     } finally {

@@ -1,4 +1,4 @@
-// Baseline for feed reads, posts and likes: the API's own statements (compiled by @flock/api/statements,
+// Baseline for feed and home-timeline reads, posts and likes: the API's own statements (compiled by @flock/api/statements,
 // the same SQL and parameters the API runs), through raw `pg` in a bare Fastify handler (no plugins, no
 // schemas, no ORM, no token check: the user id comes in `x-user-id`). DATABASE_URL is the database;
 // DB_POOL_MAX as Flock's (10).
@@ -6,6 +6,7 @@
 import { CommitNotifier } from '@flock/api/commit-notifier';
 import {
   feedPageStatement,
+  homePageStatement,
   insertTagsStatement,
   likeCountStatement,
   likeStatement,
@@ -34,6 +35,15 @@ app.get('/api/messages', async (request) => {
   const rows = await run(
     feedPageStatement({ viewerId: userOf(request.headers), tag: query.tag, rows: limit + 1 }),
   );
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit).map((row) => row.message);
+  return { items: page, next: more ? (page.at(-1)?.id ?? null) : null };
+});
+
+app.get('/api/timelines/home', async (request) => {
+  const query = request.query as { limit?: string };
+  const limit = Number(query.limit ?? 20);
+  const rows = await run(homePageStatement({ viewerId: userOf(request.headers), rows: limit + 1 }));
   const more = rows.length > limit;
   const page = rows.slice(0, limit).map((row) => row.message);
   return { items: page, next: more ? (page.at(-1)?.id ?? null) : null };
