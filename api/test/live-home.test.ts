@@ -127,7 +127,9 @@ describe('the home stream', () => {
 
     expect(home(first)).toEqual(['message.created third speaks', 'message.created one speaks']);
     expect(home(second)).toEqual(['message.created two speaks', 'message.created two again']);
-    const both = first.events().find((e) => e.event === 'message.created' && e.data.content === 'third speaks');
+    const both = first
+      .events()
+      .find((e) => e.event === 'message.created' && e.data.content === 'third speaks');
     expect(both?.streams).toEqual(['home', 'public']);
     // A follow of someone else's changes no one else's home.
     await follow(a, two, one);
@@ -149,7 +151,10 @@ describe('the home stream', () => {
     await postVia(a, followed, 'and another');
 
     const back = await connect(b, reader);
-    expect(await back.subscribe('home', lastSeen.id)).toMatchObject({ type: 'subscribed', position: lastSeen.id });
+    expect(await back.subscribe('home', lastSeen.id)).toMatchObject({
+      type: 'subscribed',
+      position: lastSeen.id,
+    });
     await settle(back, b, reader, 'back again');
     expect(home(back)).toEqual([
       'message.created posted after the follow',
