@@ -21,18 +21,6 @@ export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<InternalEven
   'follow.removed',
 ]);
 
-/**
- * The payload of a follow event: who follows whom from this event's id on (or no longer). `author` and
- * `tags` are there because every event row carries them (the event log reads them).
- */
-export interface FollowEventPayload {
-  followerId: number;
-  followeeId: number;
-  /** The followee's username: the author name the follower's `home` routing admits. */
-  followee: string;
-  author: { username: string; bot: boolean };
-  tags: [];
-}
 
 export interface NewEvent {
   type: EventType;

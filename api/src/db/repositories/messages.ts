@@ -73,28 +73,46 @@ export const readMessage = async (em: EntityManager, viewerId: number, id: strin
  * finding 8). The event's payload is the presenter's json for the new row, and is also the response. The
  * event is formed from the message's RETURNING row (see live/outbox.ts for why the order matters).
  *
+ * A reply (`inReplyTo`) is written only when the message it answers exists (`parent`), whose key-share lock
+ * holds off that message's deletion until the reply commits (or, had the deletion come first, finds it
+ * gone); that message counts the reply in the same statement.
+ *
  * It writes nothing unless every tag already exists: a post with a new tag creates it (insertTagsStatement)
  * and runs again. Most posts use known tags, and skip that round trip. `tags` are in order, distinct.
  */
 export function postQuery(
   db: Kysely<Database>,
-  { authorId, content, tags }: { authorId: number; content: string; tags: readonly string[] },
+  {
+    authorId,
+    content,
+    tags,
+    inReplyTo,
+  }: { authorId: number; content: string; tags: readonly string[]; inReplyTo?: string | undefined },
 ) {
   return db
     .with('author', (db) =>
-      db.selectFrom('users').select(['id', 'username', 'bot']).where('id', '=', authorId),
+      db.selectFrom('users').select(['id', 'username', 'display_name', 'bot']).where('id', '=', authorId),
     )
     .with('known', (db) =>
       db.selectFrom('tags').select('id').where('name', '=', sql<string>`any(${tags}::text[])`),
     )
+    .with('parent', (db) =>
+      inReplyTo === undefined
+        ? db.selectNoFrom(sql<string | null>`null::bigint`.as('id'))
+        : db
+            .selectFrom('messages')
+            .select(sql<string | null>`messages.id`.as('id'))
+            .where('messages.id', '=', inReplyTo)
+            .forKeyShare(),
+    )
     .with('inserted', (db) =>
       db
         .insertInto('messages')
-        .columns(['user_id', 'content'])
+        .columns(['user_id', 'content', 'in_reply_to_id'])
         .expression((eb) =>
           eb
-            .selectFrom('author')
-            .select(['author.id', eb.val(content).as('content')])
+            .selectFrom(['author', 'parent'])
+            .select(['author.id', eb.val(content).as('content'), 'parent.id as in_reply_to_id'])
             .where((eb) =>
               eb(
                 eb.selectFrom('known').select(eb.fn.countAll().as('n')),
@@ -103,7 +121,15 @@ export function postQuery(
               ),
             ),
         )
-        .returning(['id', 'content', 'like_count', 'created_at']),
+        .returning(['id', 'content', 'in_reply_to_id', 'reply_count', 'like_count', 'created_at']),
+    )
+    .with('replied', (db) =>
+      db
+        .updateTable('messages')
+        .from('inserted')
+        .set((eb) => ({ reply_count: eb('messages.reply_count', '+', 1) }))
+        .whereRef('messages.id', '=', 'inserted.in_reply_to_id')
+        .returning('messages.id'),
     )
     .with('linked', (db) =>
       db
@@ -132,7 +158,7 @@ export function postQuery(
 
 export const postStatement = prepared(postQuery.bind(null, compiler));
 
-/** The post, or nothing when a tag is new or the author is gone. */
+/** The post, or nothing when a tag is new, the author is gone or the message it answers does not exist. */
 export const writePost = async (em: EntityManager, values: Parameters<typeof postStatement>[0]) =>
   (await sqlOf(em).executeQuery(postStatement(values))).rows[0];
 
@@ -146,9 +172,21 @@ export const lockMessage = (em: EntityManager, id: string) =>
     .forUpdate('m')
     .executeTakeFirst();
 
-/** Likes and tag links go with the message (on delete cascade). */
+/**
+ * Likes and tag links go with the message (on delete cascade); its replies stay, and the message it
+ * answered, if it still exists, counts one reply fewer, in the same statement.
+ */
 export const deleteMessageRow = (em: EntityManager, id: string) =>
-  sqlOf(em).deleteFrom('messages').where('id', '=', id).execute();
+  sqlOf(em)
+    .with('gone', (db) => db.deleteFrom('messages').where('id', '=', id).returning('in_reply_to_id'))
+    .updateTable('messages')
+    .from('gone')
+    .set((eb) => ({ reply_count: eb('messages.reply_count', '-', 1) }))
+    .whereRef('messages.id', '=', 'gone.in_reply_to_id')
+    .execute();
+
+export const messageExists = async (em: EntityManager, id: string) =>
+  (await sqlOf(em).selectFrom('messages').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
 /** The references of every message of an author, oldest first. */
 export const authoredRefs = async (em: EntityManager, userId: number) =>
