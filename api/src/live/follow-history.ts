@@ -3,7 +3,6 @@
 // (followed_event_id) until its `follow.removed` event id (unfollowed_event_id, null while it lasts), each
 // written in the statement of its event (see docs/live-feed.md).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
 import { sqlOf } from '../db/kysely.ts';
 import { FollowSet, type FollowSetOwner } from './follow-set.ts';
 
@@ -19,16 +18,17 @@ export async function followSetAt(
   position: bigint,
 ): Promise<FollowSet> {
   const at = position.toString();
-  const { rows } = await sql<{ id: number; username: string }>`
-    select u.id, u.username
-      from follows f join users u on u.id = f.followee_id
-     where f.follower_id = ${owner.id} and f.unfollowed_event_id is null and f.followed_event_id <= ${at}
-    union all
-    select u.id, u.username
-      from follows f join users u on u.id = f.followee_id
-     where f.follower_id = ${owner.id} and f.unfollowed_event_id > ${at} and f.followed_event_id <= ${at}`.execute(
-    sqlOf(em),
-  );
+  const db = sqlOf(em);
+  const followed = db
+    .selectFrom('follows as f')
+    .innerJoin('users as u', 'u.id', 'f.followee_id')
+    .select(['u.id', 'u.username'])
+    .where('f.follower_id', '=', owner.id)
+    .where('f.followed_event_id', '<=', at);
+  const rows = await followed
+    .where('f.unfollowed_event_id', 'is', null)
+    .unionAll(followed.where('f.unfollowed_event_id', '>', at))
+    .execute();
   return new FollowSet(owner, rows);
 }
 
@@ -37,5 +37,5 @@ export async function followSetAt(
  * before it (it is told to resync), so no follow set is read as of a position they cover.
  */
 export async function pruneFollowHistory(em: EntityManager, through: bigint): Promise<void> {
-  await sql`delete from follows where unfollowed_event_id <= ${through.toString()}`.execute(sqlOf(em));
+  await sqlOf(em).deleteFrom('follows').where('unfollowed_event_id', '<=', through.toString()).execute();
 }

@@ -21,7 +21,6 @@ export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<InternalEven
   'follow.removed',
 ]);
 
-
 export interface NewEvent {
   type: EventType;
   payload: object;
