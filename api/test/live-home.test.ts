@@ -176,16 +176,35 @@ describe('the home stream', () => {
     await postVia(a, followed, 'still followed');
     await unfollow(a, reader, followed);
     await postVia(b, followed, 'no longer followed');
-    // Followed again: from this follow on, once more.
-    await follow(b, reader, followed);
-    await postVia(a, followed, 'followed again');
 
     const back = await connect(a, reader);
     await back.subscribe('home', lastSeen.id);
     await settle(back, a, reader, 'back again');
+    expect(home(back)).toEqual(['message.created still followed', 'message.created back again']);
+  });
+
+  it('replays an unfollow and a follow again, made while away, each from its own event id', async () => {
+    const [reader, followed] = await fresh();
+    await follow(a, reader, followed);
+    const away = await connect(a, reader);
+    await away.subscribe('home');
+    const lastSeen = await settle(away, a, reader, 'seen before leaving');
+    await away.close();
+
+    await postVia(b, followed, 'one');
+    await unfollow(b, reader, followed);
+    await postVia(a, followed, 'two');
+    await follow(a, reader, followed);
+    await postVia(b, followed, 'three');
+    await unfollow(a, reader, followed);
+    await postVia(b, followed, 'four');
+
+    const back = await connect(b, reader);
+    await back.subscribe('home', lastSeen.id);
+    await settle(back, b, reader, 'back again');
     expect(home(back)).toEqual([
-      'message.created still followed',
-      'message.created followed again',
+      'message.created one',
+      'message.created three',
       'message.created back again',
     ]);
   });
@@ -227,7 +246,7 @@ describe('the home stream', () => {
     const client = await connect(b, reader);
     await client.subscribe('home');
     await postVia(a, followed, 'the first account');
-    await call(a, followed, 'DELETE', '/me', { password: 'long enough password' });
+    await call(a, followed, 'DELETE', '/users/me', { password: 'long enough password' });
     const again = await register(a, { username: followed.username });
     await postVia(b, again, 'the new account');
     await settle(client, b, reader, 'own marker');
