@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases'
 import { connectLive, type LiveClient } from '@flock/testkit/live-client';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pruneEvents } from '../src/live/retention.ts';
+import { createTestApp } from './helpers/app.ts';
 
 let database: TestDatabase;
 let replicas: ApiProcess[];
@@ -255,5 +257,53 @@ describe('the home stream', () => {
       expect.stringMatching(/^message\.deleted /),
       'message.created own marker',
     ]);
+  });
+
+  // Last: it prunes the log up to its own events, so every earlier position is gone.
+  it('prunes the follows that ended with the pruned events, and asks a resume from before them to resync', async () => {
+    const [reader, once, still] = [...(await fresh()), await register(b, { prefix: 'h' })];
+    await follow(a, reader, once);
+    await unfollow(a, reader, once);
+    await follow(b, reader, still);
+    const away = await connect(a, reader);
+    await away.subscribe('home');
+    const lastSeen = await settle(away, a, reader, 'seen before the prune');
+    await away.close();
+    await unfollow(b, reader, still);
+
+    // A third replica, in this process, for its database handle and the pruning it runs.
+    const local = await createTestApp({ database });
+    try {
+      const em = local.orm.em.fork();
+      const history = () =>
+        em.execute<{ followee: string; ended: boolean }[]>(
+          `select u.username as followee, f.unfollowed_event_id is not null as ended
+             from follows f join users u on u.id = f.followee_id
+            where f.follower_id = (select id from users where username = ?) order by f.id`,
+          [reader.username],
+        );
+      expect(await history()).toEqual([
+        { followee: once.username, ended: true },
+        { followee: still.username, ended: true },
+      ]);
+      // Everything up to the last event seen is past the retention window.
+      await em.execute(`update events set created_at = now() - interval '2 days' where id <= ?`, [
+        lastSeen.id,
+      ]);
+      expect(await pruneEvents(em, 3600)).toBe(BigInt(lastSeen.id));
+      // The unfollow of `once` was before that; the one of `still` after: its row stays for resumes.
+      expect(await history()).toEqual([{ followee: still.username, ended: true }]);
+    } finally {
+      await local.close();
+    }
+
+    const before = await connect(b, reader);
+    expect(await before.subscribe('home', String(BigInt(lastSeen.id) - 1n))).toMatchObject({
+      type: 'resync',
+    });
+    const back = await connect(b, reader);
+    await back.subscribe('home', lastSeen.id);
+    await settle(back, b, reader, 'after the prune');
+    expect(home(back)).toEqual(['message.created after the prune']);
   });
 });
