@@ -8,9 +8,10 @@ import { FollowSet, type FollowSetOwner } from './follow-set.ts';
 
 /**
  * The accounts `owner` followed just after event `position`: followed at or before it, and not unfollowed
- * by then. Read once every event up to `position` has committed (the log's cursor is at or past it), it
- * sees every follow and unfollow up to there; later ones may show too, and are told apart by their ids.
- * Two parts, so each walks an index of its own: the follows still in place, and those ended since.
+ * by then. Read after the log's cursor reached `position` (or, for a position ahead of this replica, the
+ * cursor), it sees every follow and unfollow up to the cursor, each committed with its event; a later one
+ * may show or not, and its event, held by the subscription, applies it either way (twice changes nothing).
+ * Two parts: the follows still in place (the active following index), and those ended since `position`.
  */
 export async function followSetAt(
   em: EntityManager,
