@@ -7,6 +7,7 @@ import { type ApiProcess, startApiProcess } from '@flock/testkit/api-process';
 import { createTestDatabase, type TestDatabase } from '@flock/testkit/databases';
 import { connectLive, type LiveClient } from '@flock/testkit/live-client';
 import { TEST_JWT_SECRET } from '@flock/testkit/secrets';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pruneEvents } from '../src/live/retention.ts';
 import { createTestApp } from './helpers/app.ts';
@@ -257,6 +258,79 @@ describe('the home stream', () => {
       expect.stringMatching(/^message\.deleted /),
       'message.created own marker',
     ]);
+  });
+
+  it('holds the rule under churn: follows, unfollows, posts and subscribes interleaved across both replicas', async () => {
+    const [reader, author] = await fresh();
+    const first = await connect(a, reader);
+    const start = await first.subscribe('home');
+    const startedAt = start.type === 'subscribed' ? start.position : '';
+    const joining: Promise<{ client: LiveClient; from: string }>[] = [];
+
+    // Posts by the author through both replicas, while the reader follows and unfollows it through both,
+    // and other homes of the reader start (one fresh, one resuming from the start) in the middle of it.
+    const posts = (async () => {
+      for (let i = 0; i < 40; i++) {
+        await postVia(i % 2 ? a : b, author, `churn ${i}`);
+        if (i === 15) {
+          joining.push(
+            (async () => {
+              const client = await connect(b, reader);
+              const frame = await client.subscribe('home');
+              return { client, from: frame.type === 'subscribed' ? frame.position : '' };
+            })(),
+            (async () => {
+              const client = await connect(b, reader);
+              await client.subscribe('home', startedAt);
+              return { client, from: startedAt };
+            })(),
+          );
+        }
+      }
+    })();
+    const toggles = (async () => {
+      for (let i = 0; i < 12; i++) await (i % 2 ? unfollow : follow)(i % 3 ? a : b, reader, author);
+    })();
+    await Promise.all([posts, toggles]);
+    const watchers = [{ client: first, from: startedAt }, ...(await Promise.all(joining))];
+    for (const { client } of watchers) await settle(client, a, reader, `churned ${client.frames.length}`);
+
+    // What the rule says, from the database: the author's messages inside a follow's span of event ids.
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const spans = (
+        await db.query<{ from: string; to: string | null }>(
+          `select f.followed_event_id::text as from, f.unfollowed_event_id::text as to
+             from follows f join users r on r.id = f.follower_id join users x on x.id = f.followee_id
+            where r.username = $1 and x.username = $2`,
+          [reader.username, author.username],
+        )
+      ).rows;
+      expect(spans).toHaveLength(6);
+      const created = (
+        await db.query<{ id: string }>(
+          `select id::text from events where type = 'message.created' and payload->'author'->>'username' = $1 order by id`,
+          [author.username],
+        )
+      ).rows.map((row) => BigInt(row.id));
+      const followedAt = (id: bigint) =>
+        spans.some((span) => BigInt(span.from) < id && (span.to === null || id < BigInt(span.to)));
+      for (const { client, from } of watchers) {
+        const expected = created.filter((id) => id > BigInt(from) && followedAt(id));
+        const received = client
+          .events('home')
+          .filter((e) => e.event === 'message.created' && e.data.author.username === author.username)
+          .map((e) => BigInt(e.id));
+        expect(received).toEqual(expected);
+      }
+      // The churn really straddled the follows: some of the author's messages are in, some are out.
+      const inside = created.filter(followedAt).length;
+      expect(inside).toBeGreaterThan(0);
+      expect(inside).toBeLessThan(created.length);
+    } finally {
+      await db.end();
+    }
   });
 
   // Last: it prunes the log up to its own events, so every earlier position is gone.
