@@ -8,9 +8,18 @@ import { compiler, type Database, sqlOf } from '../db/kysely.ts';
 
 /**
  * The wire's event types go to clients; the internal ones never do: `account.deleted` closes that account's
- * live connections, `follow.created` and `follow.removed` tell the `home` stream whose messages it carries.
+ * live connections, and `follow.created` / `follow.removed` move the `home` stream's routing (hub.ts).
  */
-export type EventType = LiveEventType | 'account.deleted' | 'follow.created' | 'follow.removed';
+export type EventType = LiveEventType | InternalEventType;
+export type FollowEventType = 'follow.created' | 'follow.removed';
+type InternalEventType = 'account.deleted' | FollowEventType;
+
+/** The event types no client is ever sent. */
+export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<InternalEventType>([
+  'account.deleted',
+  'follow.created',
+  'follow.removed',
+]);
 
 export interface NewEvent {
   type: EventType;
