@@ -347,6 +347,9 @@ describe('the framework’s own answers, in the one error shape', () => {
       ['DELETE', '/api/messages', 'GET, HEAD, POST'],
       ['PATCH', '/api/auth/login', 'POST'],
       ['POST', `/api/messages/${messageId}`, 'DELETE, GET, HEAD'],
+      // `me` is no username (three characters at least): the profile routes do not serve it, signed in or not.
+      ['PATCH', '/api/users/me', 'DELETE, GET, HEAD'],
+      ['PUT', '/api/users/me', 'DELETE, GET, HEAD'],
     ] as const) {
       const response = await t.app.inject({ method, url });
       expect(response.statusCode, `${method} ${url}`).toBe(405);
@@ -356,6 +359,17 @@ describe('the framework’s own answers, in the one error shape', () => {
         message: `${method} is not allowed on ${url}: use ${allow}`,
       });
     }
+  });
+
+  it('a parameter its pattern refuses, on a path no other route serves, stays a 400 naming it', async () => {
+    const response = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/users/ab',
+      headers: user.auth,
+      payload: { bio: 'hi' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([expect.objectContaining({ field: 'username' })]);
   });
 
   it('an unknown path stays 404, whatever the method', async () => {
