@@ -218,6 +218,8 @@ describe('follows (README: PUT/DELETE /api/users/:username/follow, idempotent)',
       ),
     );
     expect(names(following.flat())).toEqual([third.username, second.username, first.username, star.username]);
+    // A last page that is full: next is null there, not a cursor to an empty page ("null on the last page").
+    expect(following.map((p) => p.length)).toEqual([2, 2]);
     expect((await profile(a, reader.username)).followingCount).toBe(4);
   });
 });
@@ -396,6 +398,11 @@ describe('the home timeline (README: GET /api/timelines/home, the accounts you f
     expect(back.flat().map((m) => m.id)).toEqual([...written].reverse());
     for (const current of back) expect(ids(current)).toEqual(newestFirst(ids(current)));
     expect((await home(a, reader)).items).toHaveLength(20);
+    // A full last page ends with next null (README: null when nothing is left that way).
+    const halves = await walk<Message>(async (client, cursor) =>
+      home(client, reader, `limit=13${cursor === null ? '' : `&before=${cursor}`}`),
+    );
+    expect(halves.map((p) => p.length)).toEqual([13, 13]);
 
     // After alone: the limit messages right after it, newest first; newer is the next after, then null.
     const start = written[4]!;
@@ -524,6 +531,16 @@ describe('replies and threads (README: inReplyTo; GET /api/messages/:id/thread)'
       return { items: thread.replies, next: thread.next };
     });
     expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 3]);
+    // A full last page ends with next null ("null when none is left").
+    const eights = await walk<Message>(async (client, cursor) => {
+      const thread = ok(
+        await client.get(
+          `/api/messages/${middle.id}/thread?limit=8${cursor === null ? '' : `&after=${cursor}`}`,
+        ),
+      );
+      return { items: thread.replies, next: thread.next };
+    });
+    expect(eights.map((p) => p.length)).toEqual([8, 8, 8]);
     expect(pages.flat().map((m) => m.id)).toEqual(direct);
     expect(ok(await a.get(`/api/messages/${middle.id}/thread`)).replies).toHaveLength(20);
     expect((await message(b, middle.id)).replyCount).toBe(24);
