@@ -630,6 +630,9 @@ describe('the home stream (docs/live-feed.md, The home stream)', () => {
     // Unfollowed: from then on her messages are not on home; a later message of my own marks the end.
     await unfollow(b, reader, alice);
     const afterUnfollow = await post(a, alice, 'after the unfollow');
+    // Followed while subscribed: from the follow on, with no older message of hers brought in.
+    await follow(b, reader, carol);
+    const carolFollowed = await post(b, carol, 'followed now');
     const end = await post(a, reader, 'the end');
     await socket.next(created(end.id), 'the last one');
     const events = socket.events();
@@ -638,6 +641,7 @@ describe('the home stream (docs/live-feed.md, The home stream)', () => {
       ['message.created', mine.id],
       ['message.liked', hers.id],
       ['message.deleted', hers.id],
+      ['message.created', carolFollowed.id],
       ['message.created', end.id],
     ]);
     expect(events.every((f) => f.streams.length === 1 && f.streams[0] === 'home')).toBe(true);
@@ -664,12 +668,17 @@ describe('the home stream (docs/live-feed.md, The home stream)', () => {
     });
     const readers = await connect(B.ws, reader.token);
     await readers.subscribe('home');
+    await readers.subscribe('public');
     await socket.subscribe('home');
     const secret = await post(b, reader, 'only on my home and those of my followers');
     const evesOwn = await post(a, eve, 'eve marks the end');
     await socket.next(created(evesOwn.id), 'the own message of eve');
-    await readers.next(created(evesOwn.id), 'the message of eve on the home of reader');
-    await readers.next(created(secret.id), 'the message of reader on its own home');
+    // Subscribed to home and public, a connection gets each event once with both streams.
+    for (const id of [secret.id, evesOwn.id])
+      expect(
+        [...(await readers.next(created(id), `message ${id} on the home of reader`)).streams].sort(),
+      ).toEqual(['home', 'public']);
+    expect(createdIds(readers)).toEqual([secret.id, evesOwn.id]);
     expect(createdIds(socket)).toEqual([evesOwn.id]);
   });
 
