@@ -55,13 +55,16 @@ export class LiveConnection {
     for (const event of events) this.#sendTo([subscription], event);
   }
 
-  /** Ends the catch-up: sends what was held back, then the subscription is live. */
-  finishReplay(stream: StreamName): void {
+  /**
+   * Ends the catch-up: sends what was held back (what `passes`, given each held event in id order, when the
+   * subscription holds every event and picks its own: `home`), then the subscription is live.
+   */
+  finishReplay(stream: StreamName, passes?: (event: RoutedEvent) => boolean): void {
     const subscription = this.#subscriptions.get(this, stream);
     if (!subscription?.held) return;
     const held = subscription.held;
     subscription.held = null;
-    for (const event of held) this.#sendTo([subscription], event);
+    for (const event of held) if (!passes || passes(event)) this.#sendTo([subscription], event);
   }
 
   /** The common case, without allocations: a live event that matches one of this connection's streams. */

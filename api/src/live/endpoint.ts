@@ -4,6 +4,8 @@ import { LiveCloseCode } from '@flock/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { admission, chooseProtocol } from './admission.ts';
+import { followSetAt } from './follow-history.ts';
+import type { FollowSetOwner } from './follow-set.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { LiveHub } from './hub.ts';
 import { LiveMetrics } from './live-metrics.ts';
@@ -31,6 +33,7 @@ export function liveEndpoint(app: FastifyInstance, options: LiveEndpointOptions)
     heartbeat,
     metrics: new LiveMetrics(app.metrics, hub),
     prunedThrough: () => prunedThrough(app.orm.em.fork()),
+    followSetAt: (owner: FollowSetOwner, position: bigint) => followSetAt(app.orm.em.fork(), owner, position),
     maxSubscriptions: options.maxSubscriptions,
     sendBufferBytes: options.sendBufferBytes,
   };

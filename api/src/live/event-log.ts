@@ -7,12 +7,19 @@ import { compiler, sqlOf } from '../db/kysely.ts';
 import { APPLICATION_NAME } from '../db/orm.ts';
 import { prepared } from '../db/prepared.ts';
 import { type HorizonCandidate, settleHorizon } from './horizon.ts';
-import type { RoutedEvent } from './streams.ts';
+import { type FollowChange, isFollowEvent, type RoutedEvent } from './streams.ts';
 
 interface EventRow {
   id: string;
   type: RoutedEvent['type'];
-  payload: { author: { username: string }; tags: string[]; userId?: number } & Record<string, unknown>;
+  payload: {
+    author: { username: string };
+    tags: string[];
+    userId?: number;
+    followerId?: number;
+    followeeId?: number;
+    followee?: string;
+  } & Record<string, unknown>;
   created_at: Date | string;
 }
 
@@ -60,6 +67,12 @@ export interface EventLogOptions {
   pageSize?: number;
 }
 
+const followChangeOf = (payload: EventRow['payload']): FollowChange => ({
+  followerId: payload.followerId!,
+  followeeId: payload.followeeId!,
+  followee: payload.followee!,
+});
+
 export function toRoutedEvent(row: EventRow, committedAt?: number): RoutedEvent {
   return {
     id: BigInt(row.id),
@@ -68,6 +81,7 @@ export function toRoutedEvent(row: EventRow, committedAt?: number): RoutedEvent 
     author: row.payload.author.username,
     tags: row.payload.tags,
     ...(row.payload.userId === undefined ? {} : { accountId: row.payload.userId }),
+    ...(isFollowEvent(row) ? { follow: followChangeOf(row.payload) } : {}),
     committedAt: committedAt ?? new Date(row.created_at).getTime(),
   };
 }

@@ -1,11 +1,18 @@
-// Routes each event from the log to the connections subscribed to one of its streams.
+// Routes each event from the log to the connections subscribed to one of its streams, or whose `home` admits
+// its author (home-routes.ts).
 import { LiveCloseCode } from '@flock/shared';
 import type { LiveConnection, LiveSubscription } from './connection.ts';
-import { type RoutedEvent, streamsOf } from './streams.ts';
+import { HomeRoutes } from './home-routes.ts';
+import { isFollowEvent, type RoutedEvent, streamsOf } from './streams.ts';
 import { SubscriptionIndex } from './subscriptions.ts';
 
+type Subscribers = ReadonlyMap<LiveConnection, LiveSubscription>;
+
 export class LiveHub {
-  readonly subscriptions = new SubscriptionIndex<LiveConnection>();
+  readonly home = new HomeRoutes<LiveConnection>();
+  readonly subscriptions = new SubscriptionIndex<LiveConnection>((subscription) =>
+    this.home.remove(subscription),
+  );
   readonly connections = new Set<LiveConnection>();
   readonly #perUser = new Map<number, number>();
 
@@ -37,16 +44,24 @@ export class LiveHub {
 
   dispatch(events: RoutedEvent[]): void {
     for (const event of events) {
+      // A `home` still replaying sorts out what it holds by its own follow set, in id order, once done.
+      for (const subscription of this.home.catchingUp) subscription.held?.push(event);
       if (event.type === 'account.deleted') {
         this.#closeAccount(event.accountId);
+        this.home.apply(event);
+        continue;
+      }
+      if (isFollowEvent(event)) {
+        this.home.apply(event);
         continue;
       }
       const streams = streamsOf(event);
       // Most events match one subscribed stream (`public` alone on a quiet tag): no grouping needed.
-      let only: ReadonlyMap<LiveConnection, LiveSubscription> | undefined;
+      let only: Subscribers | undefined;
       let matched = 0;
-      for (const stream of streams) {
-        const subscribers = this.subscriptions.onStream(stream);
+      const sources: (Subscribers | undefined)[] = [this.home.subscribersOf(event.author)];
+      for (const stream of streams) sources.push(this.subscriptions.onStream(stream));
+      for (const subscribers of sources) {
         if (subscribers) {
           matched++;
           only = subscribers;
@@ -57,8 +72,8 @@ export class LiveHub {
       } else if (matched > 1) {
         // Group the matching subscriptions by connection, so a connection gets the event once.
         const targets = new Map<LiveConnection, LiveSubscription[]>();
-        for (const stream of streams) {
-          for (const [connection, subscription] of this.subscriptions.onStream(stream) ?? []) {
+        for (const subscribers of sources) {
+          for (const [connection, subscription] of subscribers ?? []) {
             const list = targets.get(connection);
             if (list) list.push(subscription);
             else targets.set(connection, [subscription]);

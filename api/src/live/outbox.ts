@@ -6,8 +6,25 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type AliasableExpression, type QueryCreator, sql } from 'kysely';
 import { compiler, type Database, sqlOf } from '../db/kysely.ts';
 
-/** The wire's event types go to clients; `account.deleted` only closes that account's live connections. */
-export type EventType = LiveEventType | 'account.deleted';
+/**
+ * The wire's event types go to clients; the internal ones never do: `account.deleted` closes that account's
+ * live connections, and `follow.created` / `follow.removed` move the `home` stream's routing (hub.ts).
+ */
+export type EventType = LiveEventType | 'account.deleted' | FollowEventType;
+export type FollowEventType = 'follow.created' | 'follow.removed';
+
+/**
+ * The payload of a follow event: who follows whom from this event's id on (or no longer). `author` and
+ * `tags` are there because every event row carries them (the event log reads them).
+ */
+export interface FollowEventPayload {
+  followerId: number;
+  followeeId: number;
+  /** The followee's username: the author name the follower's `home` routing admits. */
+  followee: string;
+  author: { username: string; bot: boolean };
+  tags: [];
+}
 
 export interface NewEvent {
   type: EventType;

@@ -1,8 +1,10 @@
 // Prunes events older than the retention window and records how far it pruned, so a client resuming
-// from an older position is told to resync instead of silently missing events.
+// from an older position is told to resync instead of silently missing events; the follows history rows
+// that ended by then go with them (follow-history.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { sqlOf } from '../db/kysely.ts';
+import { pruneFollowHistory } from './follow-history.ts';
 
 export async function pruneEvents(em: EntityManager, retentionSeconds: number): Promise<bigint | undefined> {
   const db = sqlOf(em);
@@ -26,6 +28,8 @@ export async function pruneEvents(em: EntityManager, retentionSeconds: number): 
       }),
     )
     .execute();
+  // Follows that ended by then go with their events: no resume starts before them any more.
+  await pruneFollowHistory(em, BigInt(row.through));
   return BigInt(row.through);
 }
 

@@ -7,10 +7,11 @@ import { Compile } from 'typebox/compile';
 import type { WebSocket } from 'ws';
 import { LiveConnection } from './connection.ts';
 import type { EventLog } from './event-log.ts';
+import type { FollowSet, FollowSetOwner } from './follow-set.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { LiveHub } from './hub.ts';
 import type { LiveMetrics } from './live-metrics.ts';
-import { streamsOf } from './streams.ts';
+import { type RoutedEvent, streamsOf } from './streams.ts';
 
 const clientFrame = Compile(ClientFrame);
 
@@ -21,6 +22,8 @@ export interface SessionContext {
   heartbeat: Heartbeat;
   /** Events up to this id may have been pruned (read from the database). */
   prunedThrough: () => Promise<bigint>;
+  /** Whom the account followed just after event `position` (read from the database). */
+  followSetAt: (owner: FollowSetOwner, position: bigint) => Promise<FollowSet>;
   maxSubscriptions: number;
   sendBufferBytes: number;
 }
@@ -117,19 +120,26 @@ async function handleFrame(connection: LiveConnection, text: string | null, cont
   }
   // Closed while the database answered: subscribing now would leave it in the hub for good.
   if (!hub.connections.has(connection)) return;
-  // From here to the subscription nothing awaits: every event after `until` reaches it live.
+  // From here to the subscription nothing awaits: every event after `until` reaches it live (held).
   const until = log.cursor;
   const position = since ?? until;
-  hub.subscriptions.subscribe(connection, stream, position);
+  const subscription = hub.subscriptions.subscribe(connection, stream, position);
+  // `home` holds every event until its follow set is known, and picks its own from them after.
+  if (stream === 'home') hub.home.catchUp(subscription);
   metrics.updateGauges();
   connection.send({ type: 'subscribed', stream, position: position.toString() });
+  // Read once the log is at `until`: every follow and unfollow up to there has committed (follow-history.ts).
+  const follows =
+    stream === 'home'
+      ? await context.followSetAt({ id: connection.userId, username: connection.username }, position)
+      : undefined;
+  const passes = follows
+    ? (event: RoutedEvent) => follows.passes(event)
+    : (event: RoutedEvent) => streamsOf(event).includes(stream);
   if (since !== undefined && since < until) {
-    for await (const page of log.replay(since, until)) {
-      connection.replay(
-        stream,
-        page.filter((event) => streamsOf(event).includes(stream)),
-      );
-    }
+    for await (const page of log.replay(since, until)) connection.replay(stream, page.filter(passes));
   }
-  connection.finishReplay(stream);
+  connection.finishReplay(stream, follows && passes);
+  // In the same tick as the held events were sorted: no event can fall between the two.
+  if (follows) hub.home.goLive(subscription, follows);
 }

@@ -1,15 +1,25 @@
 import type { StreamName } from '@flock/shared';
-import type { EventType } from './outbox.ts';
+import type { EventType, FollowEventType } from './outbox.ts';
+
+/** Who follows whom, from a `follow.created` or `follow.removed` event. */
+export interface FollowChange {
+  followerId: number;
+  followeeId: number;
+  followee: string;
+}
 
 /**
  * What the streams of an event are decided from: every client-facing event is about one message.
- * `account.deleted` is on no stream: it tells each replica to close that account's connections.
+ * The internal events are on no stream: `account.deleted` tells each replica to close that account's
+ * connections (and drops it from every `home` routing), a follow event moves the follower's `home` routing.
  */
 export interface RoutedEvent {
   id: bigint;
   type: EventType;
   /** For `account.deleted`: the account whose connections close. */
   accountId?: number;
+  /** For `follow.created` and `follow.removed`. */
+  follow?: FollowChange;
   /** The event's data, serialised once and shared by every connection it is sent to. */
   json: string;
   author: string;
@@ -20,7 +30,19 @@ export interface RoutedEvent {
   frames?: Map<string, Buffer>;
 }
 
+const FOLLOW_EVENTS: ReadonlySet<EventType> = new Set<FollowEventType>(['follow.created', 'follow.removed']);
+
+export const isFollowEvent = (event: Pick<RoutedEvent, 'type'>): boolean => FOLLOW_EVENTS.has(event.type);
+
+/** An event no client is ever sent. */
+export const isInternal = (event: Pick<RoutedEvent, 'type'>): boolean =>
+  event.type === 'account.deleted' || isFollowEvent(event);
+
+/**
+ * The streams every subscriber shares. `home` is not among them: whether an event is on a connection's
+ * `home` depends on whom that connection's account follows (home-routes.ts).
+ */
 export function streamsOf(event: Pick<RoutedEvent, 'type' | 'author' | 'tags'>): StreamName[] {
-  if (event.type === 'account.deleted') return [];
+  if (isInternal(event)) return [];
   return ['public', `user:${event.author}`, ...event.tags.map((tag) => `tag:${tag}`)];
 }

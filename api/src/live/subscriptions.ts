@@ -18,13 +18,21 @@ export class SubscriptionIndex<Connection> {
   // The same records, looked up the other way: a connection's own, without a scan of every stream.
   readonly #byConnection = new Map<Connection, Map<StreamName, Subscription<Connection>>>();
   #size = 0;
+  readonly #ended: (subscription: Subscription<Connection>) => void;
+
+  /** `ended` hears of each subscription that ends (unsubscribed, or replaced by a new one to its stream). */
+  constructor(ended: (subscription: Subscription<Connection>) => void = () => {}) {
+    this.#ended = ended;
+  }
 
   /** Subscribes (again, from `position`, if it already was); live events are held until its replay ends. */
   subscribe(connection: Connection, stream: StreamName, position: bigint): Subscription<Connection> {
     const subscription: Subscription<Connection> = { connection, stream, position, held: [] };
     const byStream = getOrCreate(this.#byStream, stream);
     const own = getOrCreate(this.#byConnection, connection);
-    if (!own.has(stream)) this.#size++;
+    const replaced = own.get(stream);
+    if (replaced) this.#ended(replaced);
+    else this.#size++;
     byStream.set(connection, subscription);
     own.set(stream, subscription);
     return subscription;
@@ -32,7 +40,10 @@ export class SubscriptionIndex<Connection> {
 
   unsubscribe(connection: Connection, stream: StreamName): boolean {
     const own = this.#byConnection.get(connection);
-    if (!own?.delete(stream)) return false;
+    const subscription = own?.get(stream);
+    if (!own || !subscription) return false;
+    own.delete(stream);
+    this.#ended(subscription);
     if (own.size === 0) this.#byConnection.delete(connection);
     const byStream = this.#byStream.get(stream)!;
     byStream.delete(connection);
