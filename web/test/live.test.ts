@@ -141,7 +141,7 @@ test('user text is shown as text: no markup is injected and no script runs', asy
   const hostile = '<img src=x onerror=alert(1)> and <script>alert(2)</script> #xss';
   await system.postMessage(one, hostile);
   for (const page of [second.page, first.page]) {
-    if (page === second.page) await page.goto(new URL('/', system.flock.url).toString());
+    if (page === second.page) await page.goto(new URL('/public', system.flock.url).toString());
     await messageWith(page, 'onerror').waitFor({ timeout: 10_000 });
     await expect(messageWith(page, 'onerror').locator('.content').textContent()).resolves.toBe(hostile);
     const injected = await page.evaluate(() => {
