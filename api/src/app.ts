@@ -29,6 +29,7 @@ import healthRoutes from './routes/health/index.ts';
 import liveRoutes from './routes/live/index.ts';
 import messageRoutes from './routes/messages/index.ts';
 import tagRoutes from './routes/tags/index.ts';
+import timelineRoutes from './routes/timelines/index.ts';
 import userRoutes from './routes/users/index.ts';
 import { schemaController } from './validation.ts';
 
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDependencies) {
         postRateLimitMax: config.POST_RATE_LIMIT_MAX,
       });
       await api.register(tagRoutes, { prefix: '/tags' });
+      await api.register(timelineRoutes, { prefix: '/timelines' });
       await api.register(activityRoutes);
       await api.register(liveRoutes, {
         allowedOrigins: config.LIVE_ALLOWED_ORIGINS,

@@ -77,6 +77,10 @@ export function validationMessage(issue: ValidationIssue): string {
       return `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'const':
       return `must be ${String(params.allowedValue)}`;
+    case 'minProperties':
+      return params.limit === 1
+        ? 'must name at least one field'
+        : `must name at least ${String(params.limit)} fields`;
     case 'uniqueItems':
       return 'must not list the same item twice';
     default:

@@ -47,8 +47,8 @@ describe('register, log in, post and read', () => {
     expect(created.statusCode).toBe(201);
     const message = created.json<Message>();
     expect(message.tags).toEqual(['fastify', 'k8s', 'world']);
-    expect(message.author).toEqual({ username: alice.username, bot: false });
-    expect(message.likeCount).toBe(0);
+    expect(message.author).toEqual({ username: alice.username, displayName: null, bot: false });
+    expect(message).toMatchObject({ inReplyTo: null, replyCount: 0, likeCount: 0 });
 
     expect((await feed('?limit=1')).items[0]?.id).toBe(message.id);
     expect((await feed('?tag=world')).items[0]?.id).toBe(message.id);

@@ -10,8 +10,11 @@ import type { Database } from './kysely.ts';
 
 type MessageScope = ExpressionBuilder<
   Pick<Database, 'message_tags' | 'tags' | 'likes'> & {
-    m: Pick<Database['messages'], 'id' | 'content' | 'like_count' | 'created_at'>;
-    u: Pick<Database['users'], 'username' | 'bot'>;
+    m: Pick<
+      Database['messages'],
+      'id' | 'content' | 'in_reply_to_id' | 'reply_count' | 'like_count' | 'created_at'
+    >;
+    u: Pick<Database['users'], 'username' | 'display_name' | 'bot'>;
   },
   'm' | 'u'
 >;
@@ -39,11 +42,19 @@ export const likedBy = (eb: MessageScope, viewerId: number) =>
 
 // Ids are bigints, which JSON would carry as numbers: the API's ids are decimal strings.
 const idText = (eb: MessageScope) => sql<string>`${eb.ref('m.id')}::text`;
+const inReplyToText = (eb: MessageScope) => sql<string | null>`${eb.ref('m.in_reply_to_id')}::text`;
 // What Date.prototype.toISOString writes, in UTC with milliseconds.
 const isoTime = (at: Expression<string>) =>
   sql<string>`to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const author = (eb: MessageScope) =>
+// The live events' references name the author by username alone; the API's `Message` shows its display name.
+const authorRef = (eb: MessageScope) =>
   jsonBuildObject({ username: eb.ref('u.username'), bot: eb.ref('u.bot') });
+const author = (eb: MessageScope) =>
+  jsonBuildObject({
+    username: eb.ref('u.username'),
+    displayName: eb.ref('u.display_name'),
+    bot: eb.ref('u.bot'),
+  });
 
 /** The API's `Message`; a new message passes its tags (already in order) and `false` for likedByMe. */
 export const messageJson = (
@@ -56,6 +67,8 @@ export const messageJson = (
     author: author(eb),
     content: eb.ref('m.content'),
     tags,
+    inReplyTo: inReplyToText(eb),
+    replyCount: eb.ref('m.reply_count'),
     likeCount: eb.ref('m.like_count'),
     likedByMe: viewer.likedByMe,
     createdAt: isoTime(eb.ref('m.created_at')),
@@ -63,13 +76,19 @@ export const messageJson = (
 
 /** What a `message.deleted` event carries. */
 export const messageRefJson = (eb: MessageScope): RawBuilder<Static<typeof MessageRef>> =>
-  jsonBuildObject({ id: idText(eb), author: author(eb), tags: tagNames(eb) });
+  jsonBuildObject({
+    id: idText(eb),
+    author: authorRef(eb),
+    tags: tagNames(eb),
+    inReplyTo: inReplyToText(eb),
+  });
 
 /** What a `message.liked` event carries: the reference and the new count. */
 export const messageLikedJson = (eb: MessageScope): RawBuilder<Static<typeof MessageLikedData>> =>
   jsonBuildObject({
     id: idText(eb),
-    author: author(eb),
+    author: authorRef(eb),
     tags: tagNames(eb),
+    inReplyTo: inReplyToText(eb),
     likeCount: eb.ref('m.like_count'),
   });

@@ -1,4 +1,8 @@
-import { ConnectionException, ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import {
+  ConnectionException,
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 
 // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart), but not
 // 08P01 (protocol violation): the server refused what this request sent, and would again.
@@ -32,3 +36,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  */
 export const isForeignKeyViolation = (error: unknown): boolean =>
   error instanceof ForeignKeyConstraintViolationException || (error as { code?: unknown })?.code === '23503';
+
+/** True when a unique constraint refused a row: as above, MikroORM's exception or SQLSTATE 23505. */
+export const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof UniqueConstraintViolationException || (error as { code?: unknown })?.code === '23505';

@@ -6,9 +6,14 @@
 const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u115F\u1160\u2800\u3164\uFFA0]*$/u;
 const CONTROL = /(?![\t\n\r])\p{Cc}/u;
 
-/** Why a text would not read as a message, or undefined when it does. */
+/** Why a text would not read as a message (or a display name), or undefined when it does. */
 export function unreadableText(text: string): string | undefined {
   if (INVISIBLE.test(text)) return 'must contain a visible character';
+  return controlCharacters(text);
+}
+
+/** Why a text that may be blank (a bio) is refused, or undefined when it is not. */
+export function controlCharacters(text: string): string | undefined {
   if (CONTROL.test(text)) return 'must not contain control characters other than tab and line breaks';
   return undefined;
 }

@@ -65,6 +65,24 @@ export function createMetrics() {
       labelNames: ['action', 'source'] as const,
       registers: [registry],
     }),
+    follows: new Counter({
+      name: 'flock_follows_total',
+      help: 'Follows made (not those already in place), by source (human or bot)',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    unfollows: new Counter({
+      name: 'flock_unfollows_total',
+      help: 'Follows ended (not those already ended), by source (human or bot)',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    replies: new Counter({
+      name: 'flock_replies_total',
+      help: 'Messages posted in reply to another, by source (human or bot); also counted in flock_messages_posted_total',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
     liveConnections: new Gauge({
       name: 'flock_ws_connections',
       help: 'Open live-feed WebSocket connections',

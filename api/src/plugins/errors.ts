@@ -19,6 +19,21 @@ const fieldOf = (issue: AjvIssue, context: string | undefined): string => {
   return field || context || 'request';
 };
 
+/**
+ * A value refused by every branch of a union (`string | null`) gets each branch's issue and then anyOf's
+ * own; a person is told the first branch's: not "must be null", nor "must match a schema in anyOf".
+ */
+const withoutAlternatives = (issues: AjvIssue[]): AjvIssue[] => {
+  const unions = new Set(
+    issues.filter((issue) => issue.keyword === 'anyOf').map((issue) => issue.instancePath),
+  );
+  return issues.filter(
+    (issue) =>
+      !unions.has(issue.instancePath) ||
+      (issue.keyword !== 'anyOf' && !(issue.keyword === 'type' && issue.params.type === 'null')),
+  );
+};
+
 export function errorBody(code: string, message: string, details?: { field: string; message: string }[]) {
   return { error: details ? { code, message, details } : { code, message } };
 }
@@ -27,7 +42,7 @@ export default fp(
   async function errors(app: FastifyInstance) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.validation) {
-        const details = (error.validation as AjvIssue[]).map((issue) => ({
+        const details = withoutAlternatives(error.validation as AjvIssue[]).map((issue) => ({
           field: fieldOf(issue, error.validationContext),
           message: validationMessage(issue),
         }));

@@ -9,6 +9,7 @@ import {
   isAscending,
   lockMessage,
   readFeedPage,
+  readHomePage,
   readMessage as readOne,
   writePost,
 } from '../db/repositories/messages.ts';
@@ -96,6 +97,29 @@ export async function readFeed(
     after: filter.after,
     rows: filter.limit + 1,
   });
+  return toPage(rows, filter);
+}
+
+/**
+ * The viewer's home timeline: the messages of the accounts it follows now, and its own, with the feed's
+ * keyset semantics (readFeed). Read at request time (fan-out on read): a post writes nothing for followers.
+ */
+export async function readHome(
+  em: EntityManager,
+  viewerId: number,
+  filter: Pick<FeedFilter, 'before' | 'after' | 'limit'>,
+): Promise<MessagePage> {
+  const rows = await readHomePage(em, {
+    viewerId,
+    before: filter.before,
+    after: filter.after,
+    rows: filter.limit + 1,
+  });
+  return toPage(rows, filter);
+}
+
+/** A page of `limit` from `limit + 1` rows read in keyset order, and its cursors. */
+function toPage(rows: Message[], filter: Omit<FeedFilter, 'tag' | 'author'>): MessagePage {
   const ascending = isAscending(filter);
   const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit);

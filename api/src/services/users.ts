@@ -1,4 +1,4 @@
-import type { Me, Profile } from '@flock/shared';
+import type { Me, Profile, UpdateProfileBody } from '@flock/shared';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -6,12 +6,15 @@ import {
   findAccount,
   findAccountByLogin,
   findAccountIdByLogin,
+  findAccountIdByUsername,
   findTakenUsername,
   insertAccount,
   profileCounts,
+  updateProfileRow,
 } from '../db/repositories/users.ts';
-import { ApiError, notFound } from '../domain/api-error.ts';
+import { ApiError, badField, notFound } from '../domain/api-error.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
+import { controlCharacters, unreadableText } from '../domain/text.ts';
 
 export type { Account };
 
@@ -71,15 +74,58 @@ export async function findMe(em: EntityManager, id: number): Promise<Account> {
   return user;
 }
 
-export async function findProfile(em: EntityManager, username: string): Promise<Profile> {
-  const row = await profileCounts(em, username.toLowerCase());
+/** The viewer id of a request without a token: no account has it. */
+const NOBODY = 0;
+
+export async function findProfile(
+  em: EntityManager,
+  username: string,
+  viewerId: number | null = null,
+): Promise<Profile> {
+  const row = await profileCounts(em, username.toLowerCase(), viewerId ?? NOBODY);
   if (!row) throw notFound('User');
   return {
     username: row.username,
+    displayName: row.display_name,
+    bio: row.bio,
     bot: row.bot,
     createdAt: new Date(row.created_at).toISOString(),
     messageCount: Number(row.messages),
     likesGiven: Number(row.likes_given),
     likesReceived: Number(row.likes_received),
+    followerCount: Number(row.followers),
+    followingCount: Number(row.following),
+    followedByMe: row.followed_by_viewer,
   };
+}
+
+/**
+ * The owner's display name and bio, as the body gives them: a display name that shows nothing, or a bio
+ * with control characters, is a field error (400); another's profile is 403, a missing one 404. A display
+ * name is kept without the spaces around it; null clears it, as an empty bio does.
+ */
+export async function updateProfile(
+  em: EntityManager,
+  owner: { id: number },
+  username: string,
+  body: UpdateProfileBody,
+): Promise<Profile> {
+  const name = username.toLowerCase();
+  const changes: { display_name?: string | null; bio?: string } = {};
+  if (body.displayName !== undefined) {
+    const unreadable = body.displayName === null ? undefined : unreadableText(body.displayName);
+    if (unreadable) throw badField('displayName', unreadable);
+    changes.display_name = body.displayName?.trim() ?? null;
+  }
+  if (body.bio !== undefined) {
+    // A bio may be blank; it may not hold control characters.
+    const refused = controlCharacters(body.bio);
+    if (refused) throw badField('bio', refused);
+    changes.bio = body.bio;
+  }
+  if (!(await updateProfileRow(em, { id: owner.id, username: name }, changes))) {
+    if ((await findAccountIdByUsername(em, name)) === undefined) throw notFound('User');
+    throw new ApiError(403, 'FORBIDDEN', 'Only its owner may edit a profile');
+  }
+  return findProfile(em, name, owner.id);
 }

@@ -1,5 +1,6 @@
 import { Event } from './event.ts';
 import { EventRetention } from './event-retention.ts';
+import { Follow } from './follow.ts';
 import { IdempotencyKey } from './idempotency-key.ts';
 import { Like } from './like.ts';
 import { Message } from './message.ts';
@@ -7,5 +8,5 @@ import { MessageTag } from './message-tag.ts';
 import { Tag } from './tag.ts';
 import { User } from './user.ts';
 
-export { Event, EventRetention, IdempotencyKey, Like, Message, MessageTag, Tag, User };
-export const entities = [User, Message, Tag, MessageTag, Like, Event, EventRetention, IdempotencyKey];
+export { Event, EventRetention, Follow, IdempotencyKey, Like, Message, MessageTag, Tag, User };
+export const entities = [User, Message, Tag, MessageTag, Like, Event, EventRetention, IdempotencyKey, Follow];

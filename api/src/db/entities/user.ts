@@ -9,6 +9,8 @@ export const User = defineEntity({
     email: p.string().length(254).unique(),
     passwordHash: p.string().hidden().lazy(),
     bot: p.boolean().default(false),
+    displayName: p.string().length(50).nullable(),
+    bio: p.string().length(300).default(''),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

@@ -36,15 +36,20 @@ export async function insertAccount(
   return account;
 }
 
+export const findAccountIdByUsername = async (em: EntityManager, username: string) =>
+  (await sqlOf(em).selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())?.id;
+
 export const accountExists = async (em: EntityManager, id: number) =>
   (await sqlOf(em).selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
-/** A public profile's figures; counts are bigints, read as strings. */
-export const profileCounts = (em: EntityManager, username: string) =>
+/** A public profile's figures, as the viewer (0: nobody) sees it; counts are bigints, read as strings. */
+export const profileCounts = (em: EntityManager, username: string, viewerId: number) =>
   sqlOf(em)
     .selectFrom('users as u')
     .select((eb) => [
       'u.username',
+      'u.display_name',
+      'u.bio',
       'u.bot',
       'u.created_at',
       eb
@@ -62,9 +67,50 @@ export const profileCounts = (em: EntityManager, username: string) =>
         .select(sql<string>`coalesce(sum(m.like_count), 0)`.as('n'))
         .whereRef('m.user_id', '=', 'u.id')
         .as('likes_received'),
+      eb
+        .selectFrom('follows as f')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('f.followee_id', '=', 'u.id')
+        .where('f.unfollowed_event_id', 'is', null)
+        .as('followers'),
+      eb
+        .selectFrom('follows as f')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('f.follower_id', '=', 'u.id')
+        .where('f.unfollowed_event_id', 'is', null)
+        .as('following'),
+      eb
+        .exists(
+          eb
+            .selectFrom('follows as f')
+            .select(sql.lit(1).as('one'))
+            .where('f.follower_id', '=', viewerId)
+            .whereRef('f.followee_id', '=', 'u.id')
+            .where('f.unfollowed_event_id', 'is', null),
+        )
+        .$castTo<boolean>()
+        .as('followed_by_viewer'),
     ])
     .where('u.username', '=', username)
     .executeTakeFirst();
+
+/**
+ * Sets what the body gives of the account's display name and bio, when `username` names the account `id`
+ * (its owner); whether it did.
+ */
+export const updateProfileRow = async (
+  em: EntityManager,
+  owner: { id: number; username: string },
+  changes: { display_name?: string | null; bio?: string },
+) =>
+  (
+    await sqlOf(em)
+      .updateTable('users')
+      .set(changes)
+      .where('id', '=', owner.id)
+      .where('username', '=', owner.username)
+      .executeTakeFirst()
+  ).numUpdatedRows > 0n;
 
 /** The account's row, locked for the rest of the transaction: its likes and posts wait on it. */
 export const lockAccount = (em: EntityManager, id: number) =>
@@ -75,6 +121,6 @@ export const lockAccount = (em: EntityManager, id: number) =>
     .forUpdate()
     .executeTakeFirst();
 
-/** Messages, likes and idempotency keys go with it (on delete cascade). */
+/** Messages, likes, follows (both ways) and idempotency keys go with it (on delete cascade). */
 export const deleteAccountRow = (em: EntityManager, id: number) =>
   sqlOf(em).deleteFrom('users').where('id', '=', id).execute();
