@@ -1,9 +1,10 @@
-// Deleting an account: its messages and likes go in the one transaction that removes the user, and the
-// live feed hears of every change that made: `message.deleted` for each of its messages, `message.liked`
-// with the new count for each message of others it had liked, and an internal `account.deleted` that
-// closes the account's open live connections on every replica.
+// Deleting an account: its messages, likes and follows (both ways) go in the one transaction that removes
+// the user (others' messages it replied to count those replies no more), and the live feed hears of every
+// change that made: `message.deleted` for each of its messages, `message.liked` with the new count for each
+// message of others it had liked, and an internal `account.deleted` that closes the account's open live
+// connections on every replica.
 import { withdrawLikesOf } from '../db/repositories/likes.ts';
-import { authoredRefs } from '../db/repositories/messages.ts';
+import { authoredRefs, uncountRepliesOf } from '../db/repositories/messages.ts';
 import { deleteAccountRow, findAccountWithPassword, lockAccount } from '../db/repositories/users.ts';
 import type { UnitOfWork } from '../db/unit-of-work.ts';
 import { ApiError } from '../domain/api-error.ts';
@@ -33,6 +34,7 @@ export async function deleteAccount(unit: UnitOfWork, userId: number, password: 
     if (!account) throw accountGone();
     const own = await authoredRefs(tx, userId);
     const unliked = await withdrawLikesOf(tx, userId);
+    await uncountRepliesOf(tx, userId);
     await deleteAccountRow(tx, userId);
     const author = { username: account.username, bot: account.bot };
     const events: NewEvent[] = [

@@ -1,6 +1,6 @@
 // Messages, the feed and likes: the rules around the messages and likes repositories. Writes take the
 // request's unit of work and return the events they wrote; it announces them once committed.
-import type { LikeState, Message, MessagePage } from '@flock/shared';
+import type { DeletedMessage, LikeState, Message, MessagePage, Thread } from '@flock/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { likeCount, writeLike } from '../db/repositories/likes.ts';
 import {
@@ -8,9 +8,12 @@ import {
   type FeedFilter,
   isAscending,
   lockMessage,
+  messageExists,
+  readChain,
   readFeedPage,
   readHomePage,
   readMessage as readOne,
+  readReplies,
   writePost,
 } from '../db/repositories/messages.ts';
 import { insertTags } from '../db/repositories/tags.ts';
@@ -28,6 +31,10 @@ export type { FeedFilter };
 const NOBODY = 0;
 
 const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
+const noSuchMessage = () =>
+  new ApiError(422, 'NO_SUCH_MESSAGE', 'The message replied to does not exist', [
+    { field: 'inReplyTo', message: 'no such message' },
+  ]);
 
 /** The account was deleted after its token was issued: a foreign key finds no user. */
 async function orAccountGone<T>(write: Promise<T>): Promise<T> {
@@ -47,21 +54,24 @@ async function orAccountGone<T>(write: Promise<T>): Promise<T> {
 export function postMessage(
   unit: UnitOfWork,
   author: { id: number },
-  input: { content: string; tags?: string[] | undefined },
+  input: { content: string; tags?: string[] | undefined; inReplyTo?: string | undefined },
   idempotency?: IdempotencyClaim,
 ): Promise<{ message: Message; replayed: boolean }> {
   const tags = messageTags(input.content, input.tags);
   const insert = async (em: EntityManager): Promise<Written<{ message: Message; replayed: boolean }>> => {
-    let row = await writePost(em, { authorId: author.id, content: input.content, tags });
+    const post = { authorId: author.id, content: input.content, tags, inReplyTo: input.inReplyTo };
+    let row = await writePost(em, post);
     if (!row && tags.length > 0) {
       // A tag did not exist yet. Tags are shared rows that concurrent posts may create at once, which
       // `on conflict` absorbs; in a statement of its own, so the write that follows sees a tag another post
       // created after this one started. (A tag left without a message by a failed post is harmless: a tag
       // is only ever seen through its messages.)
       await insertTags(em, tags);
-      row = await writePost(em, { authorId: author.id, content: input.content, tags });
+      row = await writePost(em, post);
     }
-    // With every tag there, nothing written means the author is gone.
+    // With every tag there, nothing written means the message answered, or the author, is gone.
+    if (!row && input.inReplyTo !== undefined && !(await messageExists(em, input.inReplyTo)))
+      throw noSuchMessage();
     if (!row) throw accountGone();
     return { result: { message: row.message, replayed: false }, events: [row.event_id] };
   };
@@ -137,7 +147,38 @@ export async function readMessage(em: EntityManager, viewerId: number | null, id
   return message;
 }
 
-/** Only the author may delete; likes and tag links go with the message. */
+/**
+ * A message's thread: the messages it answers, the first of the thread first (a deleted one as
+ * `{id, deleted}`, above which the thread is not known), the message, and a page of its direct replies,
+ * oldest first, after `after` (continue with `next`).
+ */
+export async function readThread(
+  em: EntityManager,
+  viewerId: number | null,
+  id: string,
+  query: { after?: string | undefined; limit: number },
+): Promise<Thread> {
+  const viewer = viewerId ?? NOBODY;
+  const chain = await readChain(em, viewer, id);
+  const message = chain.at(-1);
+  if (!message) throw notFound('Message');
+  const ancestors: (Message | DeletedMessage)[] = chain.slice(0, -1).map((row) => row.message);
+  const top = chain[0]!;
+  if (top.in_reply_to !== null) ancestors.unshift({ id: top.in_reply_to, deleted: true });
+  const replies = await readReplies(em, { viewerId: viewer, id, after: query.after, rows: query.limit + 1 });
+  const page = replies.slice(0, query.limit);
+  return {
+    ancestors,
+    message: message.message,
+    replies: page,
+    next: replies.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/**
+ * Only the author may delete; likes and tag links go with the message, its replies stay, and the message
+ * it answered counts one reply fewer.
+ */
 export function deleteMessage(unit: UnitOfWork, userId: number, id: string): Promise<void> {
   return unit.transaction(async (tx) => {
     const locked = await lockMessage(tx, id);

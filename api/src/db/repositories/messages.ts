@@ -134,6 +134,51 @@ export const readMessage = async (em: EntityManager, viewerId: number, id: strin
   (await messages(sqlOf(em), viewerId).where('m.id', '=', id).executeTakeFirst())?.message;
 
 /**
+ * A message and the messages it answers, up the thread (each reply's parent is older than it, so the walk
+ * ends): each with its depth (0: the message itself) and the id it answers. Where the walk stops at an id it
+ * answers that is not there, that message was deleted.
+ */
+export const readChain = (em: EntityManager, viewerId: number, id: string) =>
+  sqlOf(em)
+    .withRecursive('chain(id, depth)', (db) =>
+      db
+        .selectFrom('messages')
+        .select(['messages.id', sql<number>`0`.as('depth')])
+        .where('messages.id', '=', id)
+        .unionAll(
+          db
+            .selectFrom('chain')
+            .innerJoin('messages as child', 'child.id', 'chain.id')
+            .innerJoin('messages as parent', 'parent.id', 'child.in_reply_to_id')
+            .select(['parent.id', sql<number>`chain.depth + 1`.as('depth')]),
+        ),
+    )
+    .selectFrom('chain')
+    .innerJoin('messages as m', 'm.id', 'chain.id')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select((eb) => [
+      'chain.depth',
+      sql<string | null>`m.in_reply_to_id::text`.as('in_reply_to'),
+      messageJson(eb, { likedByMe: likedBy(eb, viewerId) }).as('message'),
+    ])
+    .orderBy('chain.depth', 'desc')
+    .execute();
+
+/** A message's direct replies, oldest first, after the `after` reply when given: `rows` of them. */
+export const readReplies = async (
+  em: EntityManager,
+  { viewerId, id, after, rows }: { viewerId: number; id: string; after?: string | undefined; rows: number },
+) =>
+  (
+    await messages(sqlOf(em), viewerId)
+      .where('m.in_reply_to_id', '=', id)
+      .$if(after !== undefined, (q) => q.where('m.id', '>', after!))
+      .orderBy('m.id', 'asc')
+      .limit(rows)
+      .execute()
+  ).map((row) => row.message);
+
+/**
  * Writes the message, its tag links and its `message.created` event in one statement: one round trip
  * holding a pool connection, where a transaction of five statements held it idle between them for as long
  * as the event loop took to send the next one (under load, most of the pool's time — docs/reliability.md,
@@ -254,6 +299,27 @@ export const deleteMessageRow = (em: EntityManager, id: string) =>
 
 export const messageExists = async (em: EntityManager, id: string) =>
   (await sqlOf(em).selectFrom('messages').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+
+/**
+ * Before an account's messages go: the messages of others they reply to count them no more. (Replies to
+ * its own messages go with those.)
+ */
+export const uncountRepliesOf = (em: EntityManager, userId: number) =>
+  sqlOf(em)
+    .with('replies', (db) =>
+      db
+        .selectFrom('messages')
+        .select((eb) => ['in_reply_to_id', eb.fn.countAll<string>().as('n')])
+        .where('user_id', '=', userId)
+        .where('in_reply_to_id', 'is not', null)
+        .groupBy('in_reply_to_id'),
+    )
+    .updateTable('messages')
+    .from('replies')
+    .set((eb) => ({ reply_count: sql<number>`${eb.ref('messages.reply_count')} - ${eb.ref('replies.n')}` }))
+    .whereRef('messages.id', '=', 'replies.in_reply_to_id')
+    .where('messages.user_id', '<>', userId)
+    .execute();
 
 /** The references of every message of an author, oldest first. */
 export const authoredRefs = async (em: EntityManager, userId: number) =>

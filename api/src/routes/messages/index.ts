@@ -1,9 +1,25 @@
-import { FeedQuery, LikeState, Message, MessageId, MessagePage, PostMessageBody } from '@flock/shared';
+import {
+  FeedQuery,
+  LikeState,
+  Message,
+  MessageId,
+  MessagePage,
+  PostMessageBody,
+  Thread,
+  ThreadQuery,
+} from '@flock/shared';
 import { Type } from 'typebox';
 import { badField } from '../../domain/api-error.ts';
 import { unreadableText } from '../../domain/text.ts';
 import { requestHash } from '../../services/idempotency.ts';
-import { deleteMessage, postMessage, readFeed, readMessage, setLike } from '../../services/messages.ts';
+import {
+  deleteMessage,
+  postMessage,
+  readFeed,
+  readMessage,
+  readThread,
+  setLike,
+} from '../../services/messages.ts';
 import { errorResponses } from '../errors.ts';
 import type { RoutePlugin } from '../types.ts';
 
@@ -40,7 +56,8 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
       },
       schema: {
         tags: ['messages'],
-        summary: 'Post a message; #hashtags in the text and explicit tags are merged',
+        summary:
+          'Post a message, or a reply (`inReplyTo`: an existing message, else 422); #hashtags in the text and explicit tags are merged',
         security: [{ bearer: [] }],
         headers: IdempotencyHeaders,
         body: PostMessageBody,
@@ -58,7 +75,10 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
         key === undefined ? undefined : { key, requestHash: requestHash(request.body) },
       );
       // A replayed response was counted by the request that wrote it.
-      if (!replayed) app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
+      if (!replayed) {
+        app.metrics.messagesPosted.inc({ source: source(message.author.bot) });
+        if (message.inReplyTo !== null) app.metrics.replies.inc({ source: source(message.author.bot) });
+      }
       return reply.code(201).send(message);
     },
   );
@@ -94,13 +114,34 @@ const messageRoutes: RoutePlugin<{ postRateLimitMax: number }> = async (app, opt
     async (request) => readMessage(request.em, request.user?.id ?? null, request.params.id),
   );
 
+  app.get(
+    '/:id/thread',
+    {
+      onRequest: app.identify,
+      schema: {
+        tags: ['messages'],
+        summary:
+          "A message's thread: the messages it answers (first of the thread first), the message, and its direct replies, oldest first, keyset-paginated (pass `next` as `after`)",
+        security: optionalBearer,
+        params: IdParams,
+        querystring: ThreadQuery,
+        response: { 200: Thread, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) =>
+      readThread(request.em, request.user?.id ?? null, request.params.id, {
+        after: request.query.after,
+        limit: request.query.limit ?? 20,
+      }),
+  );
+
   app.delete(
     '/:id',
     {
       onRequest: app.authenticate,
       schema: {
         tags: ['messages'],
-        summary: 'Delete your own message',
+        summary: 'Delete your own message (its replies stay)',
         security: [{ bearer: [] }],
         params: IdParams,
         response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
