@@ -4,6 +4,7 @@
 import type { Profile } from '@flock/shared/api';
 import { ContextConsumer } from '@lit/context';
 import { html, LitElement, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { sessionContext } from '../context.ts';
 import { ProfileController } from '../controllers/profile-controller.ts';
 import { accountsPath } from '../controllers/router.ts';
@@ -21,6 +22,8 @@ export class FlockProfile extends LitElement {
 
   declare username: string;
   declare _editing: boolean;
+  /** Counts the owner's saved edits: the messages below are read again to show the new name. */
+  #saves = 0;
 
   readonly #session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   readonly #profile = new ProfileController(this, () => this.username);
@@ -29,6 +32,7 @@ export class FlockProfile extends LitElement {
     super();
     this._editing = false;
     this.addEventListener('flock-profile-saved', ({ detail }) => {
+      this.#saves += 1;
       this.#profile.saved(detail);
       void this.#edit(false);
     });
@@ -59,7 +63,7 @@ export class FlockProfile extends LitElement {
         error
           ? nothing
           : html`<h2>Messages</h2>
-              <flock-feed .author=${this.username}></flock-feed>`
+              ${keyed(this.#saves, html`<flock-feed .author=${this.username}></flock-feed>`)}`
       }
     `;
   }

@@ -46,12 +46,6 @@ export const messageStyles = css`
     margin: 0.1rem 0 0;
     font-size: 0.875rem;
   }
-  .replying a {
-    text-decoration: none;
-  }
-  .replying a:hover {
-    text-decoration: underline;
-  }
   .replies {
     display: inline-flex;
     align-items: center;
