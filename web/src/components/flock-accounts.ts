@@ -64,15 +64,15 @@ export class FlockAccounts extends LitElement {
               </p>`
             : nothing
         }
-        <div class="more">
-          ${
-            accounts.loading
-              ? html`<span class="muted">Loading…</span>`
-              : accounts.next
-                ? html`<button class="secondary" @click=${() => accounts.loadMore()}>Show more</button>`
-                : nothing
-          }
-        </div>
+        ${
+          accounts.loading
+            ? html`<div class="more"><span class="muted">Loading…</span></div>`
+            : accounts.next
+              ? html`<div class="more">
+                  <button class="secondary" @click=${() => accounts.loadMore()}>Show more</button>
+                </div>`
+              : nothing
+        }
       </section>
     `;
   }

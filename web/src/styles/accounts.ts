@@ -80,9 +80,6 @@ export const accountsStyles = css`
     justify-content: center;
     padding: 1rem;
   }
-  .more:empty {
-    display: none;
-  }
   [role='alert'] {
     padding: 0.75rem 1rem;
     display: flex;
