@@ -13,7 +13,8 @@ export const profileStyles = css`
     flex-wrap: wrap;
   }
   h1 {
-    flex: 1;
+    /* Beside the avatar; on a phone the button goes under them rather than squeezing the name. */
+    flex: 1 1 14rem;
     min-width: 0;
     font-size: 1.5rem;
     margin: 0;
