@@ -405,13 +405,32 @@ describe('operations', () => {
         0,
       );
     };
-    const postsBefore = await read('flock_messages_posted_total');
-    const likesBefore = await read('flock_likes_total');
+    const names = [
+      'flock_messages_posted_total',
+      'flock_likes_total',
+      'flock_replies_total',
+      'flock_follows_total',
+      'flock_unfollows_total',
+    ];
+    const before = await Promise.all(names.map(read));
     const user = await signUp(t.app);
+    const other = await signUp(t.app, { bot: true });
     const message = await post(t.app, user, 'counted');
     await t.app.inject({ method: 'PUT', url: `/api/messages/${message.id}/like`, headers: user.auth });
-    expect(await read('flock_messages_posted_total')).toBe(postsBefore + 1);
-    expect(await read('flock_likes_total')).toBe(likesBefore + 1);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers: other.auth,
+      payload: { content: 'a counted reply', inReplyTo: message.id },
+    });
+    // Only changes count: the second follow and the second unfollow change nothing.
+    for (const method of ['PUT', 'PUT', 'DELETE', 'DELETE'] as const) {
+      await t.app.inject({ method, url: `/api/users/${user.username}/follow`, headers: other.auth });
+    }
+    expect(await Promise.all(names.map(read))).toEqual(before.map((n, i) => n + [2, 1, 1, 1, 1][i]!));
+    const counters = (await t.metrics.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const name of ['flock_replies_total', 'flock_follows_total', 'flock_unfollows_total'])
+      expect(counters).toMatch(new RegExp(`^${name}\\{source="bot"\\} \\d+`, 'm'));
     const text = (await t.metrics.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('flock_http_request_duration_seconds_bucket');
     expect(text).toContain('route="/api/messages/:id/like"');
@@ -426,7 +445,24 @@ describe('operations', () => {
     expect(docs.statusCode).toBe(200);
     const paths = Object.keys(docs.json().paths);
     expect(paths).toEqual(
-      expect.arrayContaining(['/api/auth/register', '/api/messages', '/api/messages/{id}/like']),
+      expect.arrayContaining([
+        '/api/auth/register',
+        '/api/messages',
+        '/api/messages/{id}/like',
+        '/api/messages/{id}/thread',
+        '/api/timelines/home',
+        '/api/users/{username}',
+        '/api/users/{username}/follow',
+        '/api/users/{username}/followers',
+        '/api/users/{username}/following',
+      ]),
+    );
+    const documented = docs.json().paths;
+    expect(Object.keys(documented['/api/users/{username}'])).toEqual(
+      expect.arrayContaining(['get', 'patch']),
+    );
+    expect(Object.keys(documented['/api/users/{username}/follow'])).toEqual(
+      expect.arrayContaining(['put', 'delete']),
     );
     expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
   });

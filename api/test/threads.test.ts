@@ -133,6 +133,16 @@ describe('replies', () => {
     expect(
       await countOf('select count(*)::text as n from idempotency_keys where key = ?', ['reply-key-1']),
     ).toBe(0);
+    // A deleted account's token is refused first, whatever it replies to.
+    const ghost = await signUp(t.app);
+    await t.orm.em.fork().execute('delete from users where username = ?', [ghost.username]);
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/messages',
+      headers: ghost.auth,
+      payload: { content: 'from beyond', inReplyTo: gone.id },
+    });
+    expect(refused.statusCode).toBe(401);
     for (const bad of ['abc', '-1', '', 12]) {
       const response = await t.app.inject({
         method: 'POST',

@@ -25,28 +25,33 @@ interface Request {
 
 interface Fixtures {
   account: Account;
+  /** Another account: the one a follow names (following yourself is refused). */
+  other: Account;
   messageId: string;
 }
 
 function baseline(op: Operation, fixtures: Fixtures): Request {
   const request: Request = { path: {}, query: [], headers: {} };
   for (const parameter of op.parameters) {
-    if (parameter.in === 'path') request.path[parameter.name] = fixture(parameter, fixtures);
+    if (parameter.in === 'path') request.path[parameter.name] = fixture(op, parameter, fixtures);
   }
   if (op.body) {
     const body = valid(op.body) as Record<string, unknown>;
     // A body that names the caller's own credentials gets them, so the baseline can succeed.
     if ('login' in body) body.login = fixtures.account.username;
     if ('password' in body && !op.path.endsWith('/register')) body.password = fixtures.account.password;
+    // A reference to another message names a real one.
+    if ('inReplyTo' in body) body.inReplyTo = fixtures.messageId;
     request.body = body;
   }
   return request;
 }
 
 /** Path parameters that name things: a real one, so that the baseline request can succeed. */
-function fixture(parameter: Parameter, fixtures: Fixtures): string {
+function fixture(op: Operation, parameter: Parameter, fixtures: Fixtures): string {
   if (parameter.name === 'id') return fixtures.messageId;
-  if (parameter.name === 'username') return fixtures.account.username;
+  if (parameter.name === 'username')
+    return op.path.endsWith('/follow') ? fixtures.other.username : fixtures.account.username;
   return String(valid(parameter.schema));
 }
 
@@ -193,16 +198,35 @@ function cases(op: Operation, fixtures: Fixtures): Case[] {
 /** A fresh account and message per operation, so that a deleting baseline takes only its own. */
 async function fixturesFor(): Promise<Fixtures> {
   const account = await register(clients[0]!, 'oa');
+  const other = await register(clients[0]!, 'ob');
   const message = await post(clients[0]!, account, `fixture ${randomBytes(4).toString('hex')}`);
-  return { account, messageId: message.id };
+  return { account, other, messageId: message.id };
 }
+
+/**
+ * Body fields that name another resource (OpenAPI: a message id): a value of the right form may name none,
+ * and a documented 422 naming the field is then the answer (README: a reply's message must exist).
+ */
+const REFERENCES = new Set(['inReplyTo']);
+
+const namesField = (reply: Reply, field: string) =>
+  ((reply.json?.error?.details ?? []) as { field?: string }[]).some((d) =>
+    String(d.field ?? '').includes(field),
+  );
 
 function judge(op: Operation, probe: Case, reply: Reply): string | undefined {
   const label = `${probe.what} → ${reply.status} ${reply.text.slice(0, 200)}`;
   if (!op.statuses.includes(reply.status))
     return `${label}: status not among the documented ${op.statuses.join(', ')}`;
+  const namesNothing =
+    reply.status === 422 &&
+    probe.field !== undefined &&
+    REFERENCES.has(probe.field) &&
+    namesField(reply, probe.field);
   if (probe.valid)
-    return reply.status === 400 || reply.status === 422 ? `${label}: a valid request was refused` : undefined;
+    return (reply.status === 400 || reply.status === 422) && !namesNothing
+      ? `${label}: a valid request was refused`
+      : undefined;
   const refusals = op.statuses.includes(422) ? [400, 422] : [400];
   if (!refusals.includes(reply.status)) return `${label}: expected ${refusals.join(' or ')}`;
   if (probe.field) {

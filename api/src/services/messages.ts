@@ -69,10 +69,15 @@ export function postMessage(
       await insertTags(em, tags);
       row = await writePost(em, post);
     }
-    // With every tag there, nothing written means the message answered, or the author, is gone.
-    if (!row && input.inReplyTo !== undefined && !(await messageExists(em, input.inReplyTo)))
-      throw noSuchMessage();
-    if (!row) throw accountGone();
+    // With every tag there, nothing written means the author is gone (said first: a deleted account's
+    // token is refused before anything is said about messages), or the message answered is.
+    if (!row) {
+      const replyToNothing =
+        input.inReplyTo !== undefined &&
+        (await accountExists(em, author.id)) &&
+        !(await messageExists(em, input.inReplyTo));
+      throw replyToNothing ? noSuchMessage() : accountGone();
+    }
     return { result: { message: row.message, replayed: false }, events: [row.event_id] };
   };
   if (!idempotency) return orAccountGone(unit.autocommit(insert));

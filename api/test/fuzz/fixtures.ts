@@ -34,6 +34,8 @@ export class Fixtures {
   readonly emails = new Set<string>();
   readonly deadTokens: string[] = [];
   user!: TestUser;
+  /** Another account: the one the user follows, and whose profile it may not edit. */
+  other!: TestUser;
   messageId!: string;
 
   private readonly t: TestApp;
@@ -45,6 +47,8 @@ export class Fixtures {
   static async create(t: TestApp): Promise<Fixtures> {
     const fixtures = new Fixtures(t);
     await fixtures.renewUser();
+    fixtures.other = await signUp(t.app);
+    fixtures.emails.add(fixtures.other.email);
     // An account that existed and is gone, with a token still well signed.
     const doomed = await signUp(t.app);
     await t.orm.em
@@ -83,12 +87,14 @@ export class Fixtures {
       case 'id':
       case 'before':
       case 'after':
+      case 'inReplyTo':
         return lazy(() => this.messageId);
       case 'username':
       case 'author':
         return fc.oneof(
           lazy(() => this.user.username),
           lazy(() => this.user.username.toUpperCase()),
+          lazy(() => this.other.username),
         );
       case 'login':
         return fc.oneof(
