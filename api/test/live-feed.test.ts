@@ -115,6 +115,7 @@ describe('live events', () => {
       id: message.id,
       author: { username: alice.username, bot: false },
       tags: [],
+      inReplyTo: null,
     });
   });
 

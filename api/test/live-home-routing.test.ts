@@ -1,8 +1,12 @@
 // The `home` stream's routing on its own, without sockets or a database: follow sets moved by follow and
 // account events in id order, the author → subscription index the hub routes by, and catching up.
+
 import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { LiveConnection } from '../src/live/connection.ts';
 import { FollowSet } from '../src/live/follow-set.ts';
 import { HomeRoutes } from '../src/live/home-routes.ts';
+import { LiveHub } from '../src/live/hub.ts';
 import type { RoutedEvent } from '../src/live/streams.ts';
 import { SubscriptionIndex } from '../src/live/subscriptions.ts';
 
@@ -19,7 +23,8 @@ const event = (fields: Partial<RoutedEvent> & Pick<RoutedEvent, 'type'>): Routed
   committedAt: 0,
   ...fields,
 });
-const posted = (author: { username: string }) => event({ type: 'message.created', author: author.username });
+const posted = (author: { username: string }, content = '') =>
+  event({ type: 'message.created', author: author.username, json: JSON.stringify({ content }) });
 const followed = (follower: { id: number; username: string }, followee: { id: number; username: string }) =>
   event({
     type: 'follow.created',
@@ -141,5 +146,65 @@ describe('the home routes', () => {
     // Follow events for an account with no live home change nothing.
     routes.apply(followed(alice, carol));
     expect(routedTo('carol')).toEqual([]);
+  });
+});
+
+/** A connection of the hub on a socket that records what it is sent. */
+function connectionOf(hub: LiveHub, user: { id: number; username: string }) {
+  const sent: string[] = [];
+  const socket = {
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount: 0,
+    send: (frame: Buffer | string) => sent.push(JSON.parse(frame.toString()).data.content),
+    close: () => {},
+  } as unknown as WebSocket;
+  const connection = new LiveConnection(socket, user, {
+    subscriptions: hub.subscriptions,
+    maxBufferedBytes: 1 << 20,
+    observer: { delivered: () => {}, tooSlow: () => {} },
+  });
+  hub.add(connection);
+  return { connection, sent };
+}
+
+describe('a home catching up in the hub', () => {
+  it('applies the follows dispatched while it read its follow set and replayed, in id order, then routes live', () => {
+    const hub = new LiveHub();
+    const { connection, sent } = connectionOf(hub, alice);
+    // The subscribe: registered and holding before its follow set is read.
+    const subscription = hub.subscriptions.subscribe(connection, 'home', nextId);
+    hub.home.catchUp(subscription);
+    // Committed while the read was on its way: a follow, then bob's message, then carol's (not followed).
+    hub.dispatch([posted(bob, 'before the follow'), followed(alice, bob), posted(bob, 'after the follow')]);
+    hub.dispatch([
+      posted(carol, 'never followed'),
+      unfollowed(alice, bob),
+      posted(bob, 'after the unfollow'),
+    ]);
+    hub.dispatch([followed(alice, carol)]);
+    // The read found none of those follows (each is applied from the held events, at its own id).
+    const set = new FollowSet(alice);
+    connection.finishReplay('home', (e) => set.passes(e));
+    hub.home.goLive(subscription, set);
+    expect(sent).toEqual(['after the follow']);
+
+    hub.dispatch([posted(carol, 'live, followed'), posted(bob, 'live, unfollowed'), posted(alice, 'own')]);
+    expect(sent).toEqual(['after the follow', 'live, followed', 'own']);
+  });
+
+  it('counts a follow the read already saw once, and one committed after the read at its event id', () => {
+    const hub = new LiveHub();
+    const { connection, sent } = connectionOf(hub, alice);
+    const subscription = hub.subscriptions.subscribe(connection, 'home', nextId);
+    hub.home.catchUp(subscription);
+    const follow = followed(alice, bob);
+    hub.dispatch([follow, posted(bob, 'followed')]);
+    // The read ran after the follow committed: it has bob already, and the held follow changes nothing.
+    const set = new FollowSet(alice, [bob]);
+    connection.finishReplay('home', (e) => set.passes(e));
+    hub.home.goLive(subscription, set);
+    hub.dispatch([unfollowed(alice, bob), posted(bob, 'unfollowed')]);
+    expect(sent).toEqual(['followed']);
   });
 });

@@ -3,15 +3,15 @@
 // (followed_event_id) until its `follow.removed` event id (unfollowed_event_id, null while it lasts), each
 // written in the statement of its event (see docs/live-feed.md).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
 import { sqlOf } from '../db/kysely.ts';
 import { FollowSet, type FollowSetOwner } from './follow-set.ts';
 
 /**
  * The accounts `owner` followed just after event `position`: followed at or before it, and not unfollowed
- * by then. Read once every event up to `position` has committed (the log's cursor is at or past it), it
- * sees every follow and unfollow up to there; later ones may show too, and are told apart by their ids.
- * Two parts, so each walks an index of its own: the follows still in place, and those ended since.
+ * by then. Read after the log's cursor reached `position` (or, for a position ahead of this replica, the
+ * cursor), it sees every follow and unfollow up to the cursor, each committed with its event; a later one
+ * may show or not, and its event, held by the subscription, applies it either way (twice changes nothing).
+ * Two parts: the follows still in place (the active following index), and those ended since `position`.
  */
 export async function followSetAt(
   em: EntityManager,
@@ -19,16 +19,17 @@ export async function followSetAt(
   position: bigint,
 ): Promise<FollowSet> {
   const at = position.toString();
-  const { rows } = await sql<{ id: number; username: string }>`
-    select u.id, u.username
-      from follows f join users u on u.id = f.followee_id
-     where f.follower_id = ${owner.id} and f.unfollowed_event_id is null and f.followed_event_id <= ${at}
-    union all
-    select u.id, u.username
-      from follows f join users u on u.id = f.followee_id
-     where f.follower_id = ${owner.id} and f.unfollowed_event_id > ${at} and f.followed_event_id <= ${at}`.execute(
-    sqlOf(em),
-  );
+  const db = sqlOf(em);
+  const followed = db
+    .selectFrom('follows as f')
+    .innerJoin('users as u', 'u.id', 'f.followee_id')
+    .select(['u.id', 'u.username'])
+    .where('f.follower_id', '=', owner.id)
+    .where('f.followed_event_id', '<=', at);
+  const rows = await followed
+    .where('f.unfollowed_event_id', 'is', null)
+    .unionAll(followed.where('f.unfollowed_event_id', '>', at))
+    .execute();
   return new FollowSet(owner, rows);
 }
 
@@ -37,5 +38,5 @@ export async function followSetAt(
  * before it (it is told to resync), so no follow set is read as of a position they cover.
  */
 export async function pruneFollowHistory(em: EntityManager, through: bigint): Promise<void> {
-  await sql`delete from follows where unfollowed_event_id <= ${through.toString()}`.execute(sqlOf(em));
+  await sqlOf(em).deleteFrom('follows').where('unfollowed_event_id', '<=', through.toString()).execute();
 }

@@ -10,21 +10,16 @@ import { compiler, type Database, sqlOf } from '../db/kysely.ts';
  * The wire's event types go to clients; the internal ones never do: `account.deleted` closes that account's
  * live connections, and `follow.created` / `follow.removed` move the `home` stream's routing (hub.ts).
  */
-export type EventType = LiveEventType | 'account.deleted' | FollowEventType;
+export type EventType = LiveEventType | InternalEventType;
 export type FollowEventType = 'follow.created' | 'follow.removed';
+type InternalEventType = 'account.deleted' | FollowEventType;
 
-/**
- * The payload of a follow event: who follows whom from this event's id on (or no longer). `author` and
- * `tags` are there because every event row carries them (the event log reads them).
- */
-export interface FollowEventPayload {
-  followerId: number;
-  followeeId: number;
-  /** The followee's username: the author name the follower's `home` routing admits. */
-  followee: string;
-  author: { username: string; bot: boolean };
-  tags: [];
-}
+/** The event types no client is ever sent. */
+export const INTERNAL_EVENT_TYPES: ReadonlySet<EventType> = new Set<InternalEventType>([
+  'account.deleted',
+  'follow.created',
+  'follow.removed',
+]);
 
 export interface NewEvent {
   type: EventType;

@@ -128,7 +128,8 @@ async function handleFrame(connection: LiveConnection, text: string | null, cont
   if (stream === 'home') hub.home.catchUp(subscription);
   metrics.updateGauges();
   connection.send({ type: 'subscribed', stream, position: position.toString() });
-  // Read once the log is at `until`: every follow and unfollow up to there has committed (follow-history.ts).
+  // Read with the log at `until`: every follow and unfollow up to there has committed and shows; a later
+  // one is among the held events, which apply it at its own id (follow-history.ts).
   const follows =
     stream === 'home'
       ? await context.followSetAt({ id: connection.userId, username: connection.username }, position)

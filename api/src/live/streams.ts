@@ -1,5 +1,5 @@
 import type { StreamName } from '@flock/shared';
-import type { EventType, FollowEventType } from './outbox.ts';
+import { type EventType, type FollowEventType, INTERNAL_EVENT_TYPES } from './outbox.ts';
 
 /** Who follows whom, from a `follow.created` or `follow.removed` event. */
 export interface FollowChange {
@@ -35,8 +35,7 @@ const FOLLOW_EVENTS: ReadonlySet<EventType> = new Set<FollowEventType>(['follow.
 export const isFollowEvent = (event: Pick<RoutedEvent, 'type'>): boolean => FOLLOW_EVENTS.has(event.type);
 
 /** An event no client is ever sent. */
-export const isInternal = (event: Pick<RoutedEvent, 'type'>): boolean =>
-  event.type === 'account.deleted' || isFollowEvent(event);
+export const isInternal = (event: Pick<RoutedEvent, 'type'>): boolean => INTERNAL_EVENT_TYPES.has(event.type);
 
 /**
  * The streams every subscriber shares. `home` is not among them: whether an event is on a connection's
