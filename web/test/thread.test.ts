@@ -111,6 +111,28 @@ test('replies arrive and go live; the message deleted while shown leaves its rep
   await context.close();
 });
 
+test('the reader deletes their reply by keyboard: it goes, the count with it, and the focus moves to the next reply', async () => {
+  const focus = await system.postMessage(root, 'Answer me twice');
+  await system.replyTo(reader, focus.id, 'My reply to take back');
+  await system.replyTo(middle, focus.id, 'The reply after it');
+  const context = await system.browser.newContext({ viewport: desktop });
+  const { page } = await system.signedIn(context, reader, `/messages/${focus.id}`);
+  const mine = page.locator('flock-thread .replies flock-message', { hasText: 'My reply to take back' });
+  await mine.getByRole('button', { name: 'Delete this message' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await mine.waitFor({ state: 'detached' });
+  await expect(contents(page, '.replies')).resolves.toEqual(['The reply after it']);
+  await expect(page.locator('flock-thread .focus .replies .count').textContent()).resolves.toBe('1');
+  const focused = await page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.getAttribute('aria-label');
+  });
+  expect(focused).toBe(`Message by ${middle.username}`);
+  await context.close();
+});
+
 test('a message that does not exist says so', async () => {
   const context = await system.browser.newContext({ viewport: desktop });
   const { page } = await system.signedIn(context, reader, '/messages/999999999');

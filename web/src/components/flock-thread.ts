@@ -27,7 +27,7 @@ export class FlockThread extends LitElement {
     super();
     this.messageId = '';
     this.addEventListener('flock-like', ({ detail }) => void this.#thread.like(detail.id, detail.liked));
-    this.addEventListener('flock-delete', ({ detail }) => void this.#thread.remove(detail.id));
+    this.addEventListener('flock-delete', ({ detail }) => void this.#delete(detail.id));
     this.addEventListener('flock-posted', ({ detail }) => this.#thread.posted(detail));
   }
 
@@ -74,7 +74,7 @@ export class FlockThread extends LitElement {
     const thread = this.#thread;
     const author = isDeleted(message) ? undefined : message.author.username;
     return html`<section class="card replies" aria-labelledby="replies-title" aria-busy=${thread.loading}>
-      <h2 id="replies-title">Replies</h2>
+      <h2 id="replies-title" tabindex="-1">Replies</h2>
       <ol>
         ${repeat(
           thread.replies,
@@ -102,9 +102,29 @@ export class FlockThread extends LitElement {
   /** A message of the thread, or where one was deleted; `parent` is the entry it answers, if shown. */
   #entry(entry: ThreadEntry, parent: ThreadEntry | undefined, current = false) {
     if (isDeleted(entry)) {
-      return html`<p class="deleted muted">${current ? 'This message was deleted.' : 'Deleted message'}</p>`;
+      return html`<p class="deleted muted" tabindex="-1" data-id=${entry.id}>
+        ${current ? 'This message was deleted.' : 'Deleted message'}
+      </p>`;
     }
     return this.#message(entry, parent && !isDeleted(parent) ? parent.author.username : undefined);
+  }
+
+  /**
+   * The focus was on the deleted message's button: it moves to the reply that took its place (or the
+   * replies' heading), or to "deleted message" where the message or one above it was.
+   */
+  async #delete(id: string) {
+    const index = this.#thread.replies.findIndex((reply) => reply.id === id);
+    if (!(await this.#thread.remove(id))) return;
+    await this.updateComplete;
+    if (index < 0) {
+      this.renderRoot.querySelector<HTMLElement>(`.deleted[data-id="${id}"]`)?.focus();
+      return;
+    }
+    const rows = this.renderRoot.querySelectorAll<HTMLElement>('.replies flock-message');
+    const next = rows[Math.min(index, rows.length - 1)];
+    if (next) next.focus();
+    else this.renderRoot.querySelector<HTMLElement>('#replies-title')?.focus();
   }
 
   #message(message: Message, replyingTo: string | undefined) {

@@ -36,6 +36,10 @@ export const threadStyles = css`
   .replies {
     overflow: hidden;
   }
+  h2:focus,
+  .deleted:focus {
+    outline: none;
+  }
   .deleted {
     margin: 0;
     padding: 1rem;
