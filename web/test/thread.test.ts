@@ -3,7 +3,7 @@
 // and going live; "Replying to @x" and reply counts on the rows; and a message that does not exist.
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, test } from 'vitest';
-import { desktop, systemUnderTest, type User, waitLive } from './helpers/flock.ts';
+import { desktop, screenshot, systemUnderTest, type User, waitLive } from './helpers/flock.ts';
 
 const system = systemUnderTest();
 let root: User;
@@ -62,6 +62,7 @@ test('the thread above, root first, with a deleted message in its place; the rep
   await firstReply.locator('a.time').click();
   await page.waitForURL('**/messages/*');
   await expect.poll(() => contents(page, '.focus')).toEqual(['Reply number 01']);
+  await screenshot(page, 'thread-deleted-ancestor-desktop-light');
   await expect(contents(page, '.ancestors')).resolves.toEqual(['The message of the page']);
   await expect(page.locator('flock-thread .ancestors li').first().textContent()).resolves.toMatch(
     'Deleted message',
