@@ -26,6 +26,12 @@ describe('schema', () => {
         'message_tags_tag_id_message_id_index',
         'likes_message_id_index',
         'events_created_at_index',
+        'follows_followee_id_id_index',
+        'follows_follower_id_id_index',
+        'follows_follower_id_followee_id_unique',
+        'follows_follower_id_unfollowed_event_id_index',
+        'follows_unfollowed_event_id_index',
+        'messages_in_reply_to_id_id_index',
       ]),
     );
   });

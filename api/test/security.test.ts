@@ -336,4 +336,51 @@ describe('no cross-user writes', () => {
       { numRuns: 150 },
     );
   });
+
+  it("never lets a user edit another's profile or change another's follows (property-based)", async () => {
+    const users: TestUser[] = await Promise.all(Array.from({ length: 4 }, () => signUp(t.app)));
+    const stateOf = async () =>
+      t.orm.em
+        .fork()
+        .execute<{ username: string; display_name: string | null; bio: string; follows: string }[]>(
+          `select u.username, u.display_name, u.bio,
+                  (select coalesce(string_agg(b.username || ':' || coalesce(f.unfollowed_event_id::text, '-'), ',' order by f.id), '')
+                     from follows f join users b on b.id = f.followee_id where f.follower_id = u.id) as follows
+             from users u where u.username in (?, ?, ?, ?) order by u.username`,
+          users.map((user) => user.username),
+        );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: users.length - 1 }),
+        fc.nat({ max: users.length - 1 }),
+        fc.constantFrom('PATCH profile', 'PUT follow', 'DELETE follow'),
+        fc.string({ minLength: 1, maxLength: 20 }).filter((text) => /\p{L}/u.test(text)),
+        async (actorIndex, targetIndex, action, text) => {
+          const actor = users[actorIndex]!;
+          const target = users[targetIndex]!;
+          const before = await stateOf();
+          const response = await t.app.inject(
+            action === 'PATCH profile'
+              ? {
+                  method: 'PATCH',
+                  url: `/api/users/${target.username}`,
+                  headers: actor.auth,
+                  payload: { displayName: text, bio: text },
+                }
+              : {
+                  method: action.split(' ')[0] as 'PUT' | 'DELETE',
+                  url: `/api/users/${target.username}/follow`,
+                  headers: actor.auth,
+                },
+          );
+          if (action === 'PATCH profile' && actorIndex !== targetIndex) expect(response.statusCode).toBe(403);
+          // Whatever the actor did, every other account's profile and follows are as they were.
+          const others = (rows: Awaited<ReturnType<typeof stateOf>>) =>
+            rows.filter((row) => row.username !== actor.username);
+          expect(others(await stateOf())).toEqual(others(before));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });

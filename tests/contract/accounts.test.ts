@@ -29,7 +29,11 @@ describe('registering and logging in', () => {
     expect(me.json).toEqual(reply.json.user);
     const bot = await register(a, 'bot', { bot: true });
     expect((await a.get('/api/users/me', { token: bot.token })).json.bot).toBe(true);
-    expect((await post(a, bot, 'beep')).author).toEqual({ username: bot.username, bot: true });
+    expect((await post(a, bot, 'beep')).author).toEqual({
+      username: bot.username,
+      displayName: null,
+      bot: true,
+    });
   });
 
   it('answers a taken username or email, in any case, with 409 naming the taken field', async () => {

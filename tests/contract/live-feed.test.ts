@@ -113,10 +113,13 @@ describe('events across replicas (docs/live-feed.md, Frames)', () => {
       (f) => f.event === 'message.liked' && f.data.likeCount === 1,
       'message.liked',
     );
+    // An event's reference to a message carries its author's username and bot flag, not the display name.
+    const author = { username: message.author.username, bot: message.author.bot };
     expect(liked.data).toMatchObject({
       id: message.id,
-      author: message.author,
+      author,
       tags: message.tags,
+      inReplyTo: null,
       likeCount: 1,
     });
     await a.delete(`/api/messages/${message.id}/like`, { token: fan.token });
@@ -127,7 +130,7 @@ describe('events across replicas (docs/live-feed.md, Frames)', () => {
     expect(unliked.data).toMatchObject({ id: message.id, likeCount: 0 });
     await a.delete(`/api/messages/${message.id}`, { token: alice.token });
     const deleted = await socket.next((f) => f.event === 'message.deleted', 'message.deleted');
-    expect(deleted.data).toMatchObject({ id: message.id, author: message.author, tags: message.tags });
+    expect(deleted.data).toMatchObject({ id: message.id, author, tags: message.tags, inReplyTo: null });
     expect([...deleted.streams].sort()).toEqual([...streams].sort());
 
     const events = socket.events();

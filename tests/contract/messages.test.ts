@@ -38,7 +38,7 @@ describe('posting (README: content 1–500, hashtags and tags merge, lower-cased
     expect(message.content).toBe('Hello #Lit and #TypeScript, #lit again');
     expect(message.likeCount).toBe(0);
     expect(message.likedByMe).toBe(false);
-    expect(message.author).toEqual({ username: alice.username, bot: false });
+    expect(message.author).toEqual({ username: alice.username, displayName: null, bot: false });
     const read = await b.get(`/api/messages/${message.id}`);
     expect(read.json).toEqual({ ...message, likedByMe: false });
   });

@@ -109,12 +109,12 @@ describe('the message reference', () => {
 
   it('finds the shapes it looks for', () => {
     const ref = shapes.find((shape) => shape.where.startsWith(WIRE_TYPES) && shape.keys.includes('author'));
-    expect(ref?.keys).toEqual(['id', 'author', 'tags']);
+    expect(ref?.keys).toEqual(['id', 'author', 'tags', 'inReplyTo']);
   });
 
-  it('is defined once: no other type spells out (id, author, tags), with or without likeCount', () => {
+  it('is defined once: no other type spells out (id, author, tags, inReplyTo?), with or without likeCount', () => {
     const refShaped = shapes.filter(({ keys }) => {
-      const rest = keys.filter((key) => !['id', 'author', 'tags', 'likeCount'].includes(key));
+      const rest = keys.filter((key) => !['id', 'author', 'tags', 'inReplyTo', 'likeCount'].includes(key));
       return ['id', 'author', 'tags'].every((key) => keys.includes(key)) && rest.length === 0;
     });
     expect(refShaped.map((shape) => shape.where)).toEqual([

@@ -13,6 +13,10 @@ export const Follow = defineEntity({
     // The followers and the following lists, most recent first (keyset on id), active rows only.
     { properties: ['followee', 'id'], where: 'unfollowed_event_id is null' },
     { properties: ['follower', 'id'], where: 'unfollowed_event_id is null' },
+    // The ended rows, few (pruned with the events they outlive): an account's follow set as of an event id
+    // (those ended since it), and the pruning (live/follow-history.ts).
+    { properties: ['follower', 'unfollowedEventId'], where: 'unfollowed_event_id is not null' },
+    { properties: ['unfollowedEventId'], where: 'unfollowed_event_id is not null' },
   ],
   // One active follow a pair: it is also what the home timeline reads the followed accounts by.
   uniques: [{ properties: ['follower', 'followee'], where: 'unfollowed_event_id is null' }],

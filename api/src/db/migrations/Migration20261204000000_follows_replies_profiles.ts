@@ -17,6 +17,12 @@ export class Migration20261204000000_follows_replies_profiles extends Migration 
       'create unique index follows_follower_id_followee_id_unique on follows (follower_id, followee_id) where unfollowed_event_id is null;',
     );
     this.addSql(
+      'create index follows_follower_id_unfollowed_event_id_index on follows (follower_id, unfollowed_event_id) where unfollowed_event_id is not null;',
+    );
+    this.addSql(
+      'create index follows_unfollowed_event_id_index on follows (unfollowed_event_id) where unfollowed_event_id is not null;',
+    );
+    this.addSql(
       "alter table users add display_name varchar(50) null, add bio varchar(300) not null default '';",
     );
     this.addSql(

@@ -5,8 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import { eventType, insertEvents } from '../../live/outbox.ts';
-import type { Database } from '../kysely.ts';
-import { sqlOf } from '../kysely.ts';
+import { type Database, sqlOf } from '../kysely.ts';
 
 export interface FollowPair {
   followerId: number;
@@ -14,7 +13,7 @@ export interface FollowPair {
   followee: string;
 }
 
-/** The two accounts, when both exist and differ: the follower with its name, the followee with its own. */
+/** The two accounts, as CTEs: the follower (by id) with its name and bot flag, the followee (by name). */
 const pair = (db: Kysely<Database>, { followerId, followee }: FollowPair) =>
   db
     .with('follower', (db) =>
@@ -46,7 +45,7 @@ const followPayload = (eb: PairScope) =>
  * Follows, when not following yet: the event first (the outbox's insert, so its ordering rule holds), then
  * the row that stores its id. Two follows of the same pair at once both find no active row; the second's
  * insert then waits on the first's unique index entry and fails with a unique violation once it commits,
- * taking its event with it (see followAccount). The answer: the followee's id (none when it does not exist)
+ * taking its event with it (services/follows.ts answers it as the first). The answer: the followee's id (none when it does not exist)
  * and the event's id (none when nothing was written).
  */
 export const followStatement = (db: Kysely<Database>, values: FollowPair) =>
