@@ -1,6 +1,6 @@
 // The walk-through with two people, two browser contexts: A follows B from B's profile; B posts and it
 // arrives live on A's Home; A opens the message's page (from its time) and replies; B, on that page,
-// sees the reply arrive live; A edits their profile and the new display name shows on the profile and
+// sees the reply arrive live, and (following A back) on their own Home too; A edits their profile and the new display name shows on the profile and
 // on A's messages. Each step is saved at 390×844 and 1440×900, light and dark, under
 // .artifacts/screenshots/ (social-*), and checked with axe-core.
 import type { Page } from 'playwright-core';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { violations } from './helpers/axe.ts';
 import {
   desktop,
+  openPage,
   phone,
   screenshot,
   systemUnderTest,
@@ -94,7 +95,13 @@ test('B posts; it arrives live on A’s Home, which holds B’s earlier messages
   await record(page, 'home');
 });
 
-test('A replies on the message’s page; B, on the same page, sees the reply arrive live', async () => {
+test('A replies on the message’s page; B, on the same page, sees the reply arrive live, and on Home', async () => {
+  // B follows A back, and keeps Home open in another tab.
+  await system.follow(bea, ada.username);
+  const bHome = await openPage(b.page.context());
+  await bHome.page.goto(system.flock.url);
+  await messageWith(bHome.page, 'Fresh from B').waitFor();
+  await waitLive(bHome.page);
   // B opens the message's page from its time.
   await messageWith(b.page, 'Fresh from B').locator('a.time').click();
   await b.page.waitForURL('**/messages/*');
@@ -122,6 +129,14 @@ test('A replies on the message’s page; B, on the same page, sees the reply arr
   await expect.poll(() => count(b.page), { timeout: 10_000 }).toBe('1');
   await expect.poll(() => count(page)).toBe('1');
   await record(b.page, 'thread');
+
+  await messageWith(bHome.page, 'Welcome, B!').waitFor({ timeout: 10_000 });
+  await expect(messageWith(bHome.page, 'Welcome, B!').locator('.replying').textContent()).resolves.toMatch(
+    new RegExp(`Replying to\\s+@${bea.username}`),
+  );
+  await record(bHome.page, 'home-of-b');
+  expect(bHome.problems).toEqual([]);
+  await bHome.page.close();
 });
 
 test('A edits their profile: the new display name and bio show, on the profile and on A’s messages', async () => {
