@@ -43,59 +43,59 @@ export class FlockMessage extends LitElement {
       <article tabindex="-1" aria-label="Message by ${m.author.username}">
         <flock-avatar .username=${m.author.username}></flock-avatar>
         <div class="body">
-        <header>
-          <a class="author" href=${userPath(m.author.username)}>${
-            m.author.displayName
-              ? html`<span class="name">${m.author.displayName}</span>
-                  <span class="handle">@${m.author.username}</span>`
-              : html`<span class="name">@${m.author.username}</span>`
-          }</a>
-          ${m.author.bot ? html`<span class="badge" title="An automated account">bot</span>` : nothing}
-          <a class="time" href=${messagePath(m.id)}
-            ><time datetime=${m.createdAt} title=${fullDate(m.createdAt)}>${timeAgo(m.createdAt)}</time></a
-          >
-        </header>
-        ${
-          m.inReplyTo
-            ? html`<p class="replying muted">
-                Replying to
-                <a href=${messagePath(m.inReplyTo)}>${this.replyingTo ? `@${this.replyingTo}` : 'a message'}</a>
-              </p>`
-            : nothing
-        }
-        <p class="content">${segments(m.content).map((part) =>
-          part.kind === 'tag' ? html`<a href=${tagPath(part.tag)}>${part.text}</a>` : part.text,
-        )}</p>
-        ${
-          extraTags.length > 0
-            ? html`<ul class="tags" aria-label="Tags">
-                ${extraTags.map((tag) => html`<li><a href=${tagPath(tag)}>#${tag}</a></li>`)}
-              </ul>`
-            : nothing
-        }
-        <footer>
-          <button
-            class="ghost like"
-            aria-pressed=${m.likedByMe ? 'true' : 'false'}
-            title=${m.likedByMe ? 'Unlike' : 'Like'}
-            @click=${() => this.dispatchEvent(flockEvent('flock-like', { id: m.id, liked: !m.likedByMe }))}
-          >
-            <svg viewBox="0 0 24 24" aria-hidden="true">
-              <path d="M12 20.5s-7.5-4.6-9.3-9.2C1.5 8 3.6 4.5 7.1 4.5c2 0 3.5 1.1 4.9 2.9 1.4-1.8 2.9-2.9 4.9-2.9 3.5 0 5.6 3.5 4.4 6.8-1.8 4.6-9.3 9.2-9.3 9.2z" />
-            </svg>
-            <span class="visually-hidden">Like,</span>
-            <span class="count">${m.likeCount}</span>
-            <span class="visually-hidden">${m.likeCount === 1 ? 'like' : 'likes'}</span>
-          </button>
-          <a class="replies" href=${messagePath(m.id)}>
-            <svg viewBox="0 0 24 24" aria-hidden="true">
-              <path d="M4 5.5h16v10H9l-5 4z" />
-            </svg>
-            <span class="count">${m.replyCount}</span>
-            <span class="visually-hidden">${m.replyCount === 1 ? 'reply' : 'replies'}</span>
-          </a>
-          ${this.mine ? this.#deleteControls(m.id) : nothing}
-        </footer>
+          <header>
+            <a class="author" href=${userPath(m.author.username)}>${
+              m.author.displayName
+                ? html`<span class="name">${m.author.displayName}</span>
+                    <span class="handle">@${m.author.username}</span>`
+                : html`<span class="name">@${m.author.username}</span>`
+            }</a>
+            ${m.author.bot ? html`<span class="badge" title="An automated account">bot</span>` : nothing}
+            <a class="time" href=${messagePath(m.id)}
+              ><time datetime=${m.createdAt} title=${fullDate(m.createdAt)}>${timeAgo(m.createdAt)}</time></a
+            >
+          </header>
+          ${
+            m.inReplyTo
+              ? html`<p class="replying muted">
+                  Replying to
+                  <a href=${messagePath(m.inReplyTo)}>${this.replyingTo ? `@${this.replyingTo}` : 'a message'}</a>
+                </p>`
+              : nothing
+          }
+          <p class="content">${segments(m.content).map((part) =>
+            part.kind === 'tag' ? html`<a href=${tagPath(part.tag)}>${part.text}</a>` : part.text,
+          )}</p>
+          ${
+            extraTags.length > 0
+              ? html`<ul class="tags" aria-label="Tags">
+                  ${extraTags.map((tag) => html`<li><a href=${tagPath(tag)}>#${tag}</a></li>`)}
+                </ul>`
+              : nothing
+          }
+          <footer>
+            <button
+              class="ghost like"
+              aria-pressed=${m.likedByMe ? 'true' : 'false'}
+              title=${m.likedByMe ? 'Unlike' : 'Like'}
+              @click=${() => this.dispatchEvent(flockEvent('flock-like', { id: m.id, liked: !m.likedByMe }))}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M12 20.5s-7.5-4.6-9.3-9.2C1.5 8 3.6 4.5 7.1 4.5c2 0 3.5 1.1 4.9 2.9 1.4-1.8 2.9-2.9 4.9-2.9 3.5 0 5.6 3.5 4.4 6.8-1.8 4.6-9.3 9.2-9.3 9.2z" />
+              </svg>
+              <span class="visually-hidden">Like,</span>
+              <span class="count">${m.likeCount}</span>
+              <span class="visually-hidden">${m.likeCount === 1 ? 'like' : 'likes'}</span>
+            </button>
+            <a class="replies" href=${messagePath(m.id)}>
+              <svg viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M4 5.5h16v10H9l-5 4z" />
+              </svg>
+              <span class="count">${m.replyCount}</span>
+              <span class="visually-hidden">${m.replyCount === 1 ? 'reply' : 'replies'}</span>
+            </a>
+            ${this.mine ? this.#deleteControls(m.id) : nothing}
+          </footer>
         </div>
       </article>
     `;
