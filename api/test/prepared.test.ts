@@ -7,6 +7,9 @@ import {
   type FeedValues,
   feedPageQuery,
   feedPageStatement,
+  type HomeValues,
+  homePageQuery,
+  homePageStatement,
   postQuery,
   postStatement,
 } from '../src/db/repositories/messages.ts';
@@ -30,6 +33,28 @@ describe('prepared statements', () => {
     for (const values of calls)
       expect(afresh(feedPageStatement(values)), JSON.stringify(values)).toEqual(
         afresh(feedPageQuery(compiler, values).compile()),
+      );
+  });
+
+  it('match a fresh compilation for every shape of the home timeline and of a post or reply', () => {
+    const calls: HomeValues[] = [
+      { viewerId: 1, rows: 21 },
+      { viewerId: 2, before: '900', rows: 11 },
+      { viewerId: 3, after: '12', rows: 21 },
+      { viewerId: 4, after: '12', before: '40', rows: 2 },
+      { viewerId: 5, rows: 101 },
+    ];
+    for (const values of calls)
+      expect(afresh(homePageStatement(values)), JSON.stringify(values)).toEqual(
+        afresh(homePageQuery(compiler, values).compile()),
+      );
+    for (const values of [
+      { authorId: 4, content: 'a reply', tags: [], inReplyTo: '77' },
+      { authorId: 5, content: 'not a reply', tags: ['x'] },
+      { authorId: 6, content: 'another reply', tags: ['y'], inReplyTo: '78' },
+    ])
+      expect(afresh(postStatement(values)), JSON.stringify(values)).toEqual(
+        afresh(postQuery(compiler, values).compile()),
       );
   });
 

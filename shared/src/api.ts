@@ -35,7 +35,9 @@ export const Profile = Type.Object({
   likesReceived: Type.Integer(),
   followerCount: Type.Integer(),
   followingCount: Type.Integer(),
-  followedByMe: Type.Boolean({ description: 'Whether the signed-in account follows this one (false signed out)' }),
+  followedByMe: Type.Boolean({
+    description: 'Whether the signed-in account follows this one (false signed out)',
+  }),
 });
 export type Profile = Static<typeof Profile>;
 
@@ -47,7 +49,10 @@ export const UpdateProfileBody = Type.Object(
       }),
     ),
     bio: Type.Optional(
-      Type.String({ maxLength: BIO_MAX_LENGTH, description: `At most ${BIO_MAX_LENGTH} characters; empty clears it` }),
+      Type.String({
+        maxLength: BIO_MAX_LENGTH,
+        description: `At most ${BIO_MAX_LENGTH} characters; empty clears it`,
+      }),
     ),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -114,7 +114,8 @@ describe('events across replicas (docs/live-feed.md, Frames)', () => {
       'message.liked',
     );
     // An event's reference to a message carries its author's username and bot flag, not the display name.
-    const author = { username: message.author.username, bot: message.author.bot };
+    const { username, bot } = message.author as { username: string; bot: boolean };
+    const author = { username, bot };
     expect(liked.data).toMatchObject({
       id: message.id,
       author,
