@@ -11,7 +11,8 @@ import { FollowSet, type FollowSetOwner } from './follow-set.ts';
  * by then. Read after the log's cursor reached `position` (or, for a position ahead of this replica, the
  * cursor), it sees every follow and unfollow up to the cursor, each committed with its event; a later one
  * may show or not, and its event, held by the subscription, applies it either way (twice changes nothing).
- * Two parts: the follows still in place (the active following index), and those ended since `position`.
+ * Two parts, each on a partial index of its own (db/entities/follow.ts): the follows still in place, and
+ * those ended since `position`.
  */
 export async function followSetAt(
   em: EntityManager,
