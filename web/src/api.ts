@@ -1,11 +1,15 @@
 // The one client of the REST API, typed by the API's own shapes (@flock/shared). Every call goes through
 // `request`, which adds the token, turns errors into ApiError and reports a rejected token once.
 import type {
+  AccountPage,
+  AccountPageQuery,
   Activity,
   ActivityWindow,
   AuthResponse,
   ErrorBody,
   FeedQuery,
+  FollowState,
+  HomeQuery,
   LikeState,
   LoginBody,
   Me,
@@ -14,7 +18,10 @@ import type {
   PostMessageBody,
   Profile,
   RegisterBody,
+  Thread,
+  ThreadQuery,
   TrendingTag,
+  UpdateProfileBody,
 } from '@flock/shared/api';
 
 export class ApiError extends Error {
@@ -79,6 +86,38 @@ export class ApiClient {
 
   profile(username: string, signal?: AbortSignal) {
     return this.#request<Profile>('GET', `/api/users/${encodeURIComponent(username)}`, { signal });
+  }
+
+  updateProfile(username: string, body: UpdateProfileBody) {
+    return this.#request<Profile>('PATCH', `/api/users/${encodeURIComponent(username)}`, { body });
+  }
+
+  /** Follows (following: true) or unfollows; either is idempotent. */
+  follow(username: string, following: boolean) {
+    return this.#request<FollowState>(
+      following ? 'PUT' : 'DELETE',
+      `/api/users/${encodeURIComponent(username)}/follow`,
+    );
+  }
+
+  /** The accounts that follow `username` (`followers`), or that it follows (`following`). */
+  accounts(username: string, list: 'followers' | 'following', query: AccountPageQuery, signal?: AbortSignal) {
+    return this.#request<AccountPage>('GET', `/api/users/${encodeURIComponent(username)}/${list}`, {
+      query: { ...query },
+      signal,
+    });
+  }
+
+  /** The signed-in reader's home timeline: the accounts they follow, and their own. */
+  home(query: HomeQuery, signal?: AbortSignal) {
+    return this.#request<MessagePage>('GET', '/api/timelines/home', { query: { ...query }, signal });
+  }
+
+  thread(id: string, query: ThreadQuery, signal?: AbortSignal) {
+    return this.#request<Thread>('GET', `/api/messages/${encodeURIComponent(id)}/thread`, {
+      query: { ...query },
+      signal,
+    });
   }
 
   feed(query: FeedQuery, signal?: AbortSignal) {

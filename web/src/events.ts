@@ -1,6 +1,6 @@
 // The events components dispatch to ask for changes (data flows down, events flow up). Each is a
 // CustomEvent that bubbles out of shadow roots; its detail type is named once, here.
-import type { AuthResponse, Message } from '@flock/shared/api';
+import type { AuthResponse, Message, Profile } from '@flock/shared/api';
 
 /** A notice about an action: an error asks the reader to act, info only tells. */
 export type NoticeKind = 'info' | 'error';
@@ -20,6 +20,10 @@ export interface FlockEventDetails {
   'flock-notify': { kind: NoticeKind; text: string };
   /** The reader dismissed a notice. */
   'flock-dismiss-notice': { id: number };
+  /** The owner saved their profile: the API's answer. */
+  'flock-profile-saved': Profile;
+  /** The owner closed the profile form without saving. */
+  'flock-profile-cancel': null;
   /** The reader asked to reconnect the live feed now rather than after the backoff. */
   'flock-retry-live': null;
 }

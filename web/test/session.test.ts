@@ -130,6 +130,8 @@ test('keyboard only: sign in, post and like', async () => {
   const user = await system.register();
   const other = await system.register();
   await system.postMessage(other, 'Press space to like me #keyboard');
+  // Home, where signing in leads, has the accounts the reader follows.
+  await system.follow(user, other.username);
   const context = await system.browser.newContext({ viewport: desktop });
   const { page } = await openPage(context);
   await page.goto(system.flock.url);

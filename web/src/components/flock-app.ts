@@ -16,7 +16,10 @@ import './flock-auth-form.ts';
 import './flock-feed.ts';
 import './flock-header.ts';
 import './flock-notices.ts';
+import './flock-accounts.ts';
 import './flock-profile.ts';
+import './flock-tabs.ts';
+import './flock-thread.ts';
 import './flock-trending.ts';
 
 export class FlockApp extends LitElement {
@@ -106,15 +109,24 @@ export class FlockApp extends LitElement {
       ></flock-auth-form>`;
     }
     switch (route.name) {
-      case 'feed':
+      case 'home':
         return html`<h1>Home</h1>
+          <flock-tabs current="home"></flock-tabs>
+          <flock-feed compose home></flock-feed>`;
+      case 'public':
+        return html`<h1>Public</h1>
+          <flock-tabs current="public"></flock-tabs>
           <flock-feed compose></flock-feed>`;
       case 'tag':
         return html`<div class="view-head">
             <h1>#${route.tag}</h1>
-            <a href="/">Show all messages</a>
+            <a href="/public">Show all messages</a>
           </div>
           <flock-feed compose .tag=${route.tag}></flock-feed>`;
+      case 'message':
+        return html`<flock-thread .messageId=${route.id}></flock-thread>`;
+      case 'accounts':
+        return html`<flock-accounts .username=${route.username} .list=${route.list}></flock-accounts>`;
       case 'activity':
         return html`<flock-activity></flock-activity>`;
       case 'user':
@@ -135,8 +147,14 @@ export class FlockApp extends LitElement {
         return `#${route.tag} · Flock`;
       case 'user':
         return `@${route.username} · Flock`;
-      case 'feed':
+      case 'home':
         return 'Home · Flock';
+      case 'public':
+        return 'Public · Flock';
+      case 'message':
+        return 'Message · Flock';
+      case 'accounts':
+        return `${route.list === 'followers' ? 'Followers of' : 'Followed by'} @${route.username} · Flock`;
       case 'activity':
         return 'Activity · Flock';
       default:

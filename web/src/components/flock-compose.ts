@@ -1,6 +1,7 @@
 // Writing a message: a text area with a character counter, chips for its #hashtags and for extra tags
 // added by hand. Posting dispatches `flock-posted` with the API's answer. The unsent text is kept
-// (DraftController) across navigation and reloads.
+// (DraftController) across navigation and reloads. Given `replyTo`, it is the reply box of a thread:
+// the message posted answers that one, and its draft is kept apart from the others.
 
 import { MAX_CONTENT_LENGTH, MAX_TAGS } from '@flock/shared/api';
 import { isTagInput, normaliseTag, TAG_MAX_LENGTH, TAG_MIN_LENGTH } from '@flock/shared/names';
@@ -18,6 +19,7 @@ export class FlockCompose extends LitElement {
   static override properties = {
     // Compared by content: a parent re-rendering with an equal new array must not reset the chips.
     presetTags: { attribute: false, hasChanged: (a?: string[], b?: string[]) => a?.join() !== b?.join() },
+    replyTo: {},
     _content: { state: true },
     _extraTags: { state: true },
     _tagDraft: { state: true },
@@ -29,6 +31,8 @@ export class FlockCompose extends LitElement {
   static override styles = [base, controls, composeStyles];
 
   declare presetTags: string[];
+  /** The id of the message this box replies to; unset, it writes a new message. */
+  declare replyTo: string | undefined;
   declare _content: string;
   declare _extraTags: string[];
   declare _tagDraft: string;
@@ -38,7 +42,10 @@ export class FlockCompose extends LitElement {
 
   readonly #api = new ContextConsumer(this, { context: apiContext });
   readonly #session = new ContextConsumer(this, { context: sessionContext });
-  readonly #draft = new DraftController(this, () => this.#session.value?.user.username);
+  readonly #draft = new DraftController(this, () => {
+    const username = this.#session.value?.user.username;
+    return username && this.replyTo ? `${username}.reply.${this.replyTo}` : username;
+  });
 
   constructor() {
     super();
@@ -50,7 +57,7 @@ export class FlockCompose extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (!this.hasUpdated) this._content = this.#draft.load();
+    if (!this.hasUpdated || changed.has('replyTo')) this._content = this.#draft.load();
     if (changed.has('presetTags')) this._extraTags = [...this.presetTags];
   }
 
@@ -70,13 +77,13 @@ export class FlockCompose extends LitElement {
     const canPost = this._content.trim().length > 0 && remaining >= 0 && !tooManyTags && !this._busy;
     const counterClass = remaining < 0 ? 'over' : remaining <= 20 ? 'near' : 'muted';
     return html`
-      <form class="card" @submit=${this.#submit} aria-label="New message">
-        <label for="content">What's happening?</label>
+      <form class="card" @submit=${this.#submit} aria-label=${this.replyTo ? 'Reply' : 'New message'}>
+        <label for="content">${this.replyTo ? 'Your reply' : "What's happening?"}</label>
         <textarea
           id="content"
           name="content"
           rows="3"
-          placeholder="Say something… use #tags"
+          placeholder=${this.replyTo ? 'Write a reply… use #tags' : 'Say something… use #tags'}
           aria-describedby="counter"
           aria-invalid=${remaining < 0 ? 'true' : 'false'}
           .value=${live(this._content)}
@@ -124,7 +131,9 @@ export class FlockCompose extends LitElement {
           <span id="counter" class="counter ${counterClass}">
             ${remaining}<span class="visually-hidden"> characters left</span>
           </span>
-          <button type="submit" ?disabled=${!canPost}>${this._busy ? 'Posting…' : 'Post'}</button>
+          <button type="submit" ?disabled=${!canPost}>
+            ${this._busy ? 'Posting…' : this.replyTo ? 'Reply' : 'Post'}
+          </button>
         </div>
       </form>
     `;
@@ -175,7 +184,11 @@ export class FlockCompose extends LitElement {
     this._error = undefined;
     try {
       const tags = this._extraTags.filter((tag) => !hashtags(content).includes(tag));
-      const message = await api.post(tags.length > 0 ? { content, tags } : { content });
+      const message = await api.post({
+        content,
+        ...(tags.length > 0 ? { tags } : {}),
+        ...(this.replyTo ? { inReplyTo: this.replyTo } : {}),
+      });
       this._content = '';
       this.#draft.clear();
       this._extraTags = [...this.presetTags];

@@ -1,4 +1,4 @@
-// A feed of messages (all, one #tag, or one author): newest first, older pages loaded as the reader
+// A feed of messages (all, one #tag, one author, or the reader's home timeline): newest first, older pages loaded as the reader
 // nears the end, new ones arriving live. A reader scrolled down is never moved: new messages wait
 // behind an "N new messages" banner until asked for. The data is FeedController's; this renders it.
 import { ContextConsumer } from '@lit/context';
@@ -17,6 +17,7 @@ export class FlockFeed extends LitElement {
   static override properties = {
     tag: {},
     author: {},
+    home: { type: Boolean },
     compose: { type: Boolean },
   };
 
@@ -24,17 +25,20 @@ export class FlockFeed extends LitElement {
 
   declare tag: string | undefined;
   declare author: string | undefined;
+  /** The reader's home timeline: the accounts they follow, and their own. */
+  declare home: boolean;
   declare compose: boolean;
 
   readonly #session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   readonly #feed = new FeedController(this, {
-    filter: () => ({ tag: this.tag, author: this.author }),
+    filter: () => ({ tag: this.tag, author: this.author, home: this.home }),
     readerAtTop: () => this.#readerAtTop(),
   });
 
   constructor() {
     super();
     this.compose = false;
+    this.home = false;
     new NearEndController(this, {
       sentinel: () => this.renderRoot.querySelector('.more'),
       busy: () => this.#feed.busy,
@@ -49,6 +53,8 @@ export class FlockFeed extends LitElement {
     const feed = this.#feed;
     const me = this.#session.value?.user.username;
     const pending = feed.pending.length;
+    // A reply names whom it answers when the parent is in the list too.
+    const authors = new Map(feed.messages.map((message) => [message.id, message.author.username]));
     return html`
       ${this.compose ? html`<flock-compose .presetTags=${this.tag ? [this.tag] : []}></flock-compose>` : nothing}
       <div class="banner-slot" role="status">
@@ -68,18 +74,27 @@ export class FlockFeed extends LitElement {
             (message) => message.id,
             (message) =>
               html`<li>
-                <flock-message .message=${message} ?mine=${message.author.username === me}></flock-message>
+                <flock-message
+                  .message=${message}
+                  .replyingTo=${message.inReplyTo ? authors.get(message.inReplyTo) : undefined}
+                  ?mine=${message.author.username === me}
+                ></flock-message>
               </li>`,
           )}
         </ol>
-        ${
-          feed.loaded && feed.messages.length === 0 && !feed.loadError
-            ? html`<p class="empty muted">No messages here yet.</p>`
-            : nothing
-        }
+        ${feed.loaded && feed.messages.length === 0 && !feed.loadError ? this.#empty() : nothing}
         <div class="more">${this.#moreState()}</div>
       </section>
     `;
+  }
+
+  #empty() {
+    if (!this.home) return html`<p class="empty muted">No messages here yet.</p>`;
+    // A new account follows nobody yet: say what Home will hold, and where to find people.
+    return html`<p class="empty muted">
+      Home shows your messages and those of the people you follow.
+      Find people to follow in the <a href="/public">Public timeline</a>.
+    </p>`;
   }
 
   #alert(text: string | undefined, action: string, onAction: () => void) {

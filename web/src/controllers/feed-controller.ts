@@ -62,7 +62,10 @@ export class FeedController implements ReactiveController {
       load: async (api, [load]: readonly [FeedLoad], signal): Promise<LoadedPage> => {
         if (load.kind === 'first') await this.#live.follow(streamOf(load.filter));
         const before = load.kind === 'older' ? load.before : undefined;
-        const page = await api.feed({ ...load.filter, before, limit: PAGE_SIZE }, signal);
+        const { home, tag, author } = load.filter;
+        const page = home
+          ? await api.home({ before, limit: PAGE_SIZE }, signal)
+          : await api.feed({ tag, author, before, limit: PAGE_SIZE }, signal);
         return { load, page };
       },
       onComplete: ({ load, page }) => this.#loaded(load, page),

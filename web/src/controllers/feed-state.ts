@@ -6,10 +6,12 @@ import type { LikeState, Message, MessagePage } from '@flock/shared/api';
 import type { EventFrame, StreamName } from '@flock/shared/live';
 import { newestFirst } from '../format.ts';
 
-/** Which messages a feed shows: all, one tag's, or one author's. */
+/** Which messages a feed shows: all, one tag's, one author's, or the reader's home timeline. */
 export interface FeedFilter {
   tag?: string | undefined;
   author?: string | undefined;
+  /** The accounts the reader follows, and the reader's own (the server knows which: `home`). */
+  home?: boolean | undefined;
 }
 
 export interface FeedStateOptions {
@@ -36,12 +38,15 @@ export function merge(current: readonly Message[], incoming: readonly Message[])
 }
 
 export function matches(filter: FeedFilter, message: Pick<Message, 'tags' | 'author'>) {
+  // The reader's own messages are in their home timeline, and only those are matched here (posted).
+  if (filter.home) return true;
   if (filter.tag && !message.tags.includes(filter.tag)) return false;
   return !filter.author || message.author.username === filter.author;
 }
 
 /** The live stream that carries a feed's events. */
 export function streamOf(filter: FeedFilter): StreamName {
+  if (filter.home) return 'home';
   if (filter.tag) return `tag:${filter.tag}`;
   if (filter.author) return `user:${filter.author}`;
   return 'public';
@@ -117,9 +122,11 @@ export class FeedState {
     switch (frame.event) {
       case 'message.created':
         this.arrived(frame.data);
+        this.#replied(frame.data.inReplyTo, 1);
         return;
       case 'message.deleted':
         this.remove(frame.data.id);
+        this.#replied(frame.data.inReplyTo, -1);
         return;
       case 'message.liked':
         // The reader's own request in flight decides the count once it is answered.
@@ -193,6 +200,12 @@ export class FeedState {
     this.#likes.delete(ticket.id);
     this.#patch(ticket.id, ticket.before);
     return true;
+  }
+
+  /** A reply came or went: its parent's count follows, if the parent is shown (a refresh sets it right). */
+  #replied(parent: string | null, change: 1 | -1) {
+    const message = parent === null ? undefined : this.find(parent);
+    if (message) this.#patch(message.id, { replyCount: Math.max(0, message.replyCount + change) });
   }
 
   #isLatest(ticket: LikeTicket) {

@@ -8,10 +8,15 @@ import {
 } from '@flock/shared/names';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
+export type AccountList = 'followers' | 'following';
+
 export type Route =
-  | { name: 'feed' }
+  | { name: 'home' }
+  | { name: 'public' }
   | { name: 'tag'; tag: string }
   | { name: 'user'; username: string }
+  | { name: 'accounts'; username: string; list: AccountList }
+  | { name: 'message'; id: string }
   | { name: 'login' }
   | { name: 'signup' }
   | { name: 'activity' }
@@ -19,7 +24,8 @@ export type Route =
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
-  if (path === '/') return { name: 'feed' };
+  if (path === '/') return { name: 'home' };
+  if (path === '/public') return { name: 'public' };
   if (path === '/login') return { name: 'login' };
   if (path === '/signup') return { name: 'signup' };
   if (path === '/activity') return { name: 'activity' };
@@ -27,11 +33,21 @@ export function parseRoute(pathname: string): Route {
   if (tag) return { name: 'tag', tag: normaliseTag(tag[1]!) };
   const user = new RegExp(`^/users/(${ANY_CASE_USERNAME_BODY})$`).exec(path);
   if (user) return { name: 'user', username: normaliseUsername(user[1]!) };
+  const accounts = new RegExp(`^/users/(${ANY_CASE_USERNAME_BODY})/(followers|following)$`).exec(path);
+  if (accounts) {
+    const list = accounts[2] as AccountList;
+    return { name: 'accounts', username: normaliseUsername(accounts[1]!), list };
+  }
+  // Message ids are decimal bigints (at most 18 digits, as the API accepts).
+  const message = /^\/messages\/([1-9]\d{0,17})$/.exec(path);
+  if (message) return { name: 'message', id: message[1]! };
   return { name: 'not-found' };
 }
 
 export const tagPath = (tag: string) => `/tags/${encodeURIComponent(tag)}`;
 export const userPath = (username: string) => `/users/${encodeURIComponent(username)}`;
+export const accountsPath = (username: string, list: AccountList) => `${userPath(username)}/${list}`;
+export const messagePath = (id: string) => `/messages/${encodeURIComponent(id)}`;
 
 export class RouterController implements ReactiveController {
   route: Route = parseRoute(location.pathname);

@@ -4,6 +4,13 @@ import { css } from 'lit';
 export const messageStyles = css`
   article {
     padding: 0.9rem 1rem 0.5rem;
+    display: flex;
+    gap: 0.75rem;
+    align-items: flex-start;
+  }
+  .body {
+    flex: 1;
+    min-width: 0;
   }
   article:focus-visible {
     outline-offset: -3px;
@@ -21,8 +28,45 @@ export const messageStyles = css`
     color: var(--flock-text);
     text-decoration: none;
   }
-  .author:hover {
+  .author:hover .name {
     text-decoration: underline;
+  }
+  .handle {
+    font-weight: 400;
+    color: var(--flock-muted);
+  }
+  .time {
+    color: var(--flock-muted);
+    text-decoration: none;
+  }
+  .time:hover {
+    text-decoration: underline;
+  }
+  .replying {
+    margin: 0.1rem 0 0;
+    font-size: 0.875rem;
+  }
+  .replies {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4rem;
+    min-height: 2.5rem;
+    padding: 0.4rem 0.6rem;
+    border-radius: 999px;
+    color: var(--flock-muted);
+    text-decoration: none;
+    font-weight: 600;
+  }
+  .replies:hover {
+    background: var(--flock-surface-2);
+  }
+  .replies svg {
+    width: 1.15rem;
+    height: 1.15rem;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linejoin: round;
   }
   .badge {
     font-size: 0.75rem;

@@ -6,16 +6,40 @@ export const profileStyles = css`
     padding: 1.25rem;
     margin-bottom: 1rem;
   }
+  .top {
+    display: flex;
+    align-items: center;
+    gap: 1rem;
+    flex-wrap: wrap;
+  }
   h1 {
+    /* Beside the avatar; on a phone the button goes under them rather than squeezing the name. */
+    flex: 1 1 14rem;
+    min-width: 0;
     font-size: 1.5rem;
     margin: 0;
     display: flex;
-    align-items: center;
-    gap: 0.6rem;
+    align-items: baseline;
+    gap: 0 0.6rem;
+    flex-wrap: wrap;
   }
+  h1 .display,
   h1 .name {
     min-width: 0;
     overflow-wrap: anywhere;
+  }
+  h1 .display + .name {
+    font-size: 1rem;
+    font-weight: 400;
+    color: var(--flock-muted);
+  }
+  .bio {
+    margin: 0.75rem 0 0.25rem;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  dt a {
+    color: inherit;
   }
   .badge {
     font-size: 0.8rem;

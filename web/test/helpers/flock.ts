@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { AuthResponse, Message } from '@flock/shared';
+import type { AuthResponse, Message, UpdateProfileBody } from '@flock/shared';
 import { startTestApi, type TestApi } from '@flock/testkit/test-api';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -37,6 +37,9 @@ export interface SystemUnderTest {
   register(options?: RegisterOptions): Promise<User>;
   postMessage(user: User, content: string, tags?: string[]): Promise<Message>;
   likeMessage(user: User, id: string): Promise<unknown>;
+  replyTo(user: User, id: string, content: string): Promise<Message>;
+  follow(user: User, username: string): Promise<unknown>;
+  updateProfile(user: User, body: UpdateProfileBody): Promise<unknown>;
   signedIn(context: BrowserContext, user: User, path?: string): Promise<Watched>;
 }
 
@@ -79,6 +82,15 @@ export function systemUnderTest({
     },
     likeMessage(user, id) {
       return likeMessage(this.flock, user, id);
+    },
+    replyTo(user, id, content) {
+      return call<Message>(this.flock, 'POST', '/api/messages', user.token, { content, inReplyTo: id });
+    },
+    follow(user, username) {
+      return call(this.flock, 'PUT', `/api/users/${username}/follow`, user.token);
+    },
+    updateProfile(user, body) {
+      return call(this.flock, 'PATCH', `/api/users/${user.username}`, user.token, body);
     },
     signedIn(context, user, path) {
       return signedIn(this.flock, context, user, path);
@@ -186,8 +198,11 @@ export async function openPage(context: BrowserContext): Promise<Watched> {
   return watched;
 }
 
-/** Signs `user` in by storing the session the way the app does, then opens `path`. */
-export async function signedIn(flock: Site, context: BrowserContext, user: User, path = '/') {
+/**
+ * Signs `user` in by storing the session the way the app does, then opens `path`: by default the public
+ * timeline, where everyone's messages are (Home, `/`, has only the accounts the user follows).
+ */
+export async function signedIn(flock: Site, context: BrowserContext, user: User, path = '/public') {
   const watched = await openPage(context);
   await watched.page.goto(new URL('/login', flock.url).toString());
   await watched.page.evaluate((session) => localStorage.setItem('flock.session', JSON.stringify(session)), {

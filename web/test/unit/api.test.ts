@@ -98,3 +98,29 @@ test('a 429 carries the Retry-After seconds the API gave; other answers carry no
     retryAfterSeconds: undefined,
   });
 });
+
+test('the timelines, threads, follows, lists and profile edits: their methods, paths and queries', async () => {
+  answer(() => json(200, {}));
+  const api = client('t0k');
+  const signal = new AbortController().signal;
+  await api.home({ before: '41', limit: 20 }, signal);
+  await api.thread('42', { after: '43', limit: 20 }, signal);
+  await api.accounts('ada', 'followers', { before: '7' }, signal);
+  await api.accounts('ada', 'following', {}, signal);
+  await api.follow('grace', true);
+  await api.follow('grace', false);
+  await api.updateProfile('ada', { displayName: null, bio: 'hi' });
+  await api.post({ content: 'yes', inReplyTo: '42' });
+  expect(requests.map(({ url, init }) => `${init.method} ${url}`)).toEqual([
+    'GET http://flock.test/api/timelines/home?before=41&limit=20',
+    'GET http://flock.test/api/messages/42/thread?after=43&limit=20',
+    'GET http://flock.test/api/users/ada/followers?before=7',
+    'GET http://flock.test/api/users/ada/following',
+    'PUT http://flock.test/api/users/grace/follow',
+    'DELETE http://flock.test/api/users/grace/follow',
+    'PATCH http://flock.test/api/users/ada',
+    'POST http://flock.test/api/messages',
+  ]);
+  expect(JSON.parse(String(requests[6]!.init.body))).toEqual({ displayName: null, bio: 'hi' });
+  expect(JSON.parse(String(requests[7]!.init.body))).toEqual({ content: 'yes', inReplyTo: '42' });
+});

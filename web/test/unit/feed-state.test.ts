@@ -7,9 +7,11 @@ import { FeedState, matches, merge, streamOf } from '../../src/controllers/feed-
 
 const message = (id: string, change: Partial<Message> = {}): Message => ({
   id,
-  author: { username: 'ada', bot: false },
+  author: { username: 'ada', displayName: null, bot: false },
   content: `message ${id}`,
   tags: [],
+  inReplyTo: null,
+  replyCount: 0,
   likeCount: 0,
   likedByMe: false,
   createdAt: '2025-01-01T00:00:00.000Z',
@@ -27,19 +29,19 @@ const created = (id: string, change: Partial<Message> = {}): EventFrame => ({
   streams: ['public'],
   data: message(id, change),
 });
-const deleted = (id: string): EventFrame => ({
+const deleted = (id: string, inReplyTo: string | null = null): EventFrame => ({
   type: 'event',
   id: `d${id}`,
   event: 'message.deleted',
   streams: ['public'],
-  data: { id, author: { username: 'ada', bot: false }, tags: [] },
+  data: { id, author: { username: 'ada', bot: false }, tags: [], inReplyTo },
 });
 const liked = (id: string, likeCount: number): EventFrame => ({
   type: 'event',
   id: `l${id}-${likeCount}`,
   event: 'message.liked',
   streams: ['public'],
-  data: { id, author: { username: 'ada', bot: false }, tags: [], likeCount },
+  data: { id, author: { username: 'ada', bot: false }, tags: [], inReplyTo: null, likeCount },
 });
 const ids = (list: readonly Message[]) => list.map((m) => m.id);
 
@@ -63,17 +65,35 @@ describe('merge', () => {
 
 describe('matches', () => {
   test('a tag feed takes its tag, an author feed its author, the home feed everything', () => {
-    const tagged = message('1', { tags: ['lit'], author: { username: 'grace', bot: false } });
+    const tagged = message('1', {
+      tags: ['lit'],
+      author: { username: 'grace', displayName: null, bot: false },
+    });
     expect(matches({}, tagged)).toBe(true);
     expect(matches({ tag: 'lit' }, tagged)).toBe(true);
     expect(matches({ tag: 'rust' }, tagged)).toBe(false);
     expect(matches({ author: 'grace' }, tagged)).toBe(true);
     expect(matches({ author: 'ada' }, tagged)).toBe(false);
+    // Home: the reader's own posts (the only ones matched here) always belong.
+    expect(matches({ home: true }, tagged)).toBe(true);
+  });
+});
+
+describe('reply counts', () => {
+  test('a reply arriving or going moves its shown parent’s count, never below zero', () => {
+    feed.firstPage(page(['5', '4']));
+    feed.apply(created('6', { inReplyTo: '4' }));
+    expect(feed.find('4')?.replyCount).toBe(1);
+    feed.apply(deleted('6', '4'));
+    feed.apply(deleted('7', '4'));
+    expect(feed.find('4')?.replyCount).toBe(0);
+    expect(ids(feed.messages)).toEqual(['5', '4']);
   });
 });
 
 describe('streamOf', () => {
-  test('a tag feed follows its tag, an author feed its author, the home feed the public stream', () => {
+  test('a tag feed follows its tag, an author feed its author, the public feed the public stream, home home', () => {
+    expect(streamOf({ home: true })).toBe('home');
     expect(streamOf({ tag: 'lit' })).toBe('tag:lit');
     expect(streamOf({ author: 'ada' })).toBe('user:ada');
     expect(streamOf({})).toBe('public');

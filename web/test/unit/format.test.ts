@@ -19,7 +19,22 @@ test('markup is just text', () => {
 });
 
 test('routes', () => {
-  expect(parseRoute('/')).toEqual({ name: 'feed' });
+  expect(parseRoute('/')).toEqual({ name: 'home' });
+  expect(parseRoute('/public')).toEqual({ name: 'public' });
+  expect(parseRoute('/messages/42')).toEqual({ name: 'message', id: '42' });
+  expect(parseRoute('/messages/0')).toEqual({ name: 'not-found' });
+  expect(parseRoute('/messages/1234567890123456789')).toEqual({ name: 'not-found' });
+  expect(parseRoute('/users/Ada_Lovelace/followers')).toEqual({
+    name: 'accounts',
+    username: 'ada_lovelace',
+    list: 'followers',
+  });
+  expect(parseRoute('/users/ada_lovelace/following/')).toEqual({
+    name: 'accounts',
+    username: 'ada_lovelace',
+    list: 'following',
+  });
+  expect(parseRoute('/users/ada_lovelace/friends')).toEqual({ name: 'not-found' });
   expect(parseRoute('/tags/Lit/')).toEqual({ name: 'tag', tag: 'lit' });
   expect(parseRoute('/users/ada_lovelace')).toEqual({ name: 'user', username: 'ada_lovelace' });
   expect(parseRoute('/users/a')).toEqual({ name: 'not-found' });

@@ -61,9 +61,11 @@ const created = (id: string, streams: EventFrame['streams'] = ['public']): Event
   streams,
   data: {
     id: `m${id}`,
-    author: { username: 'ada', bot: false },
+    author: { username: 'ada', displayName: null, bot: false },
     content: 'hi',
     tags: [],
+    inReplyTo: null,
+    replyCount: 0,
     likeCount: 0,
     likedByMe: false,
     createdAt: new Date().toISOString(),
