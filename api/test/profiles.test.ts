@@ -85,6 +85,13 @@ describe('PATCH /api/users/:username', () => {
       ],
       ['an empty display name', edit(ada, { displayName: '' }), 400, 'VALIDATION_FAILED', 'displayName'],
       [
+        'a display name of two lines',
+        edit(ada, { displayName: 'Ada\nLovelace' }),
+        400,
+        'VALIDATION_FAILED',
+        'displayName',
+      ],
+      [
         'a display name over 50',
         edit(ada, { displayName: 'x'.repeat(51) }),
         400,

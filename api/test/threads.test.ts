@@ -166,6 +166,35 @@ describe('replies', () => {
     expect(await read(root.id)).toMatchObject({ replyCount: 0 });
   });
 
+  it('keeps the count right, with no 5xx, when an account is deleted while it deletes a reply and replies again', async () => {
+    const ada = await signUp(t.app);
+    const root = await post(t.app, ada, 'answered by someone in a hurry');
+    for (let round = 0; round < 6; round++) {
+      const leaving = await signUp(t.app);
+      const first = await reply(leaving, root.id, `round ${round}`);
+      const [removed, again, deletion] = await Promise.all([
+        remove(leaving, first.id),
+        t.app.inject({
+          method: 'POST',
+          url: '/api/messages',
+          headers: leaving.auth,
+          payload: { content: `round ${round}, again`, inReplyTo: root.id },
+        }),
+        t.app.inject({
+          method: 'DELETE',
+          url: '/api/users/me',
+          headers: leaving.auth,
+          payload: { password: leaving.password },
+        }),
+      ]);
+      expect([204, 401, 404]).toContain(removed.statusCode);
+      expect([201, 401]).toContain(again.statusCode);
+      expect(deletion.statusCode).toBe(204);
+      // Every reply of the leaver went with its account: none is counted, and none twice.
+      expect(await read(root.id)).toMatchObject({ replyCount: 0 });
+    }
+  });
+
   it("keeps replies when their message is deleted, and an account's deletion uncounts its replies and removes its follows", async () => {
     const ada = await signUp(t.app);
     const leaving = await signUp(t.app);

@@ -45,7 +45,7 @@ export const UpdateProfileBody = Type.Object(
   {
     displayName: Type.Optional(
       Type.Union([Type.String({ minLength: 1, maxLength: DISPLAY_NAME_MAX_LENGTH }), Type.Null()], {
-        description: `1 to ${DISPLAY_NAME_MAX_LENGTH} characters with a visible one; null clears it`,
+        description: `1 to ${DISPLAY_NAME_MAX_LENGTH} characters with a visible one, on one line (no tab or line break); null clears it`,
       }),
     ),
     bio: Type.Optional(

@@ -13,5 +13,7 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
+/** The token's account was deleted while the request ran (before it, the token check answers the same). */
+export const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 export const badField = (field: string, message: string) =>
   new ApiError(400, 'VALIDATION_FAILED', `${field} ${message}`, [{ field, message }]);

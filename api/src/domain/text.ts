@@ -12,6 +12,16 @@ export function unreadableText(text: string): string | undefined {
   return controlCharacters(text);
 }
 
+const LINE_BREAK = /[\t\n\r\v\f\u0085\u2028\u2029]/u;
+
+/** Why a name shown on one line beside a username (a display name) is refused, or undefined. */
+export function unreadableName(text: string): string | undefined {
+  return (
+    unreadableText(text) ??
+    (LINE_BREAK.test(text) ? 'must be one line, without tabs or line breaks' : undefined)
+  );
+}
+
 /** Why a text that may be blank (a bio) is refused, or undefined when it is not. */
 export function controlCharacters(text: string): string | undefined {
   if (CONTROL.test(text)) return 'must not contain control characters other than tab and line breaks';

@@ -7,7 +7,7 @@ import { withdrawLikesOf } from '../db/repositories/likes.ts';
 import { authoredRefs, uncountRepliesOf } from '../db/repositories/messages.ts';
 import { deleteAccountRow, findAccountWithPassword, lockAccount } from '../db/repositories/users.ts';
 import type { UnitOfWork } from '../db/unit-of-work.ts';
-import { ApiError } from '../domain/api-error.ts';
+import { ApiError, accountGone } from '../domain/api-error.ts';
 import { verifyPassword } from '../domain/passwords.ts';
 import { appendEvents, type NewEvent } from '../live/outbox.ts';
 
@@ -15,7 +15,6 @@ const wrongPassword = () =>
   new ApiError(403, 'INVALID_CREDENTIALS', 'The password is not correct', [
     { field: 'password', message: 'is not correct' },
   ]);
-const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 
 /**
  * Deletes the signed-in account once its password is confirmed. The password is checked before the

@@ -13,11 +13,10 @@ import {
 } from '../db/repositories/follows.ts';
 import { accountExists, findAccountIdByUsername } from '../db/repositories/users.ts';
 import type { UnitOfWork } from '../db/unit-of-work.ts';
-import { ApiError, notFound } from '../domain/api-error.ts';
+import { ApiError, accountGone, notFound } from '../domain/api-error.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/database-errors.ts';
 
 const cannotFollowSelf = () => new ApiError(422, 'CANNOT_FOLLOW_SELF', 'You cannot follow yourself');
-const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 
 /**
  * Follow (or unfollow) the account named, idempotently: `changed` says whether it wrote anything (and so
@@ -39,6 +38,8 @@ export function setFollow(
     // Not following yourself is already so: only the follow is refused.
     if (following && row.followee_id === followerId) throw cannotFollowSelf();
     const events = row.event_id === null ? [] : [row.event_id];
+    // A follow that wrote nothing found the pair in place, or no follower: its account was deleted meanwhile.
+    if (following && events.length === 0 && !(await accountExists(em, followerId))) throw accountGone();
     return {
       result: {
         following,

@@ -17,9 +17,9 @@ import {
   writePost,
 } from '../db/repositories/messages.ts';
 import { insertTags } from '../db/repositories/tags.ts';
-import { accountExists } from '../db/repositories/users.ts';
+import { accountExists, holdAccount } from '../db/repositories/users.ts';
 import type { UnitOfWork, Written } from '../db/unit-of-work.ts';
-import { ApiError, notFound } from '../domain/api-error.ts';
+import { ApiError, accountGone, notFound } from '../domain/api-error.ts';
 import { isForeignKeyViolation } from '../domain/database-errors.ts';
 import { messageTags, normaliseTag } from '../domain/tags.ts';
 import { appendEvents } from '../live/outbox.ts';
@@ -30,7 +30,6 @@ export type { FeedFilter };
 /** The viewer id of a request without a token: no account has it. */
 const NOBODY = 0;
 
-const accountGone = () => new ApiError(401, 'UNAUTHORIZED', 'The account no longer exists');
 const noSuchMessage = () =>
   new ApiError(422, 'NO_SUCH_MESSAGE', 'The message replied to does not exist', [
     { field: 'inReplyTo', message: 'no such message' },
@@ -186,6 +185,9 @@ export async function readThread(
  */
 export function deleteMessage(unit: UnitOfWork, userId: number, id: string): Promise<void> {
   return unit.transaction(async (tx) => {
+    // The account first, as the account's deletion takes it: the two never hold each other's rows (a
+    // deadlock), and the deletion never counts off a reply this deletes (twice).
+    if (!(await holdAccount(tx, userId))) throw accountGone();
     const locked = await lockMessage(tx, id);
     if (!locked) throw notFound('Message');
     if (locked.user_id !== userId)

@@ -14,7 +14,7 @@ import {
 } from '../db/repositories/users.ts';
 import { ApiError, badField, notFound } from '../domain/api-error.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
-import { controlCharacters, unreadableText } from '../domain/text.ts';
+import { controlCharacters, unreadableName } from '../domain/text.ts';
 
 export type { Account };
 
@@ -113,7 +113,7 @@ export async function updateProfile(
   const name = username.toLowerCase();
   const changes: { display_name?: string | null; bio?: string } = {};
   if (body.displayName !== undefined) {
-    const unreadable = body.displayName === null ? undefined : unreadableText(body.displayName);
+    const unreadable = body.displayName === null ? undefined : unreadableName(body.displayName);
     if (unreadable) throw badField('displayName', unreadable);
     changes.display_name = body.displayName?.trim() ?? null;
   }

@@ -201,71 +201,79 @@ export function postQuery(
     inReplyTo,
   }: { authorId: number; content: string; tags: readonly string[]; inReplyTo?: string | undefined },
 ) {
-  return db
-    .with('author', (db) =>
-      db.selectFrom('users').select(['id', 'username', 'display_name', 'bot']).where('id', '=', authorId),
-    )
-    .with('known', (db) =>
-      db.selectFrom('tags').select('id').where('name', '=', sql<string>`any(${tags}::text[])`),
-    )
-    .with('parent', (db) =>
-      inReplyTo === undefined
-        ? db.selectNoFrom(sql<string | null>`null::bigint`.as('id'))
-        : db
-            .selectFrom('messages')
-            .select(sql<string | null>`messages.id`.as('id'))
-            .where('messages.id', '=', inReplyTo)
-            .forKeyShare(),
-    )
-    .with('inserted', (db) =>
-      db
-        .insertInto('messages')
-        .columns(['user_id', 'content', 'in_reply_to_id'])
-        .expression((eb) =>
-          eb
-            .selectFrom(['author', 'parent'])
-            .select(['author.id', eb.val(content).as('content'), 'parent.id as in_reply_to_id'])
-            .where((eb) =>
-              eb(
-                eb.selectFrom('known').select(eb.fn.countAll().as('n')),
-                '=',
-                sql<number>`cardinality(${tags}::text[])`,
-              ),
-            ),
-        )
-        .returning(['id', 'content', 'in_reply_to_id', 'reply_count', 'like_count', 'created_at']),
-    )
-    .with('replied', (db) =>
-      db
-        .updateTable('messages')
-        .from('inserted')
-        .set((eb) => ({ reply_count: eb('messages.reply_count', '+', 1) }))
-        .whereRef('messages.id', '=', 'inserted.in_reply_to_id')
-        .returning('messages.id'),
-    )
-    .with('linked', (db) =>
-      db
-        .insertInto('message_tags')
-        .columns(['message_id', 'tag_id'])
-        .expression((eb) => eb.selectFrom(['inserted', 'known']).select(['inserted.id', 'known.id'])),
-    )
-    .with('created', (db) =>
-      db
-        .selectFrom(['inserted as m', 'author as u'])
-        .select((eb) =>
-          messageJson(eb, { likedByMe: sql.lit(false) }, sql<string[]>`${tags}::text[]`).as('message'),
-        ),
-    )
-    .with('event', (db) =>
-      insertEvents(
-        db,
+  return (
+    db
+      // Key-share, as the account's deletion takes it for update first: a reply waits for it, or it for the
+      // reply, before either touches the message answered (a deadlock otherwise).
+      .with('author', (db) =>
         db
-          .selectFrom('created')
-          .select([eventType('message.created').as('type'), 'created.message as payload']),
-      ),
-    )
-    .selectFrom(['created', 'event'])
-    .select(['created.message', 'event.id as event_id']);
+          .selectFrom('users')
+          .select(['id', 'username', 'display_name', 'bot'])
+          .where('id', '=', authorId)
+          .forKeyShare(),
+      )
+      .with('known', (db) =>
+        db.selectFrom('tags').select('id').where('name', '=', sql<string>`any(${tags}::text[])`),
+      )
+      .with('parent', (db) =>
+        inReplyTo === undefined
+          ? db.selectNoFrom(sql<string | null>`null::bigint`.as('id'))
+          : db
+              .selectFrom('messages')
+              .select(sql<string | null>`messages.id`.as('id'))
+              .where('messages.id', '=', inReplyTo)
+              .forKeyShare(),
+      )
+      .with('inserted', (db) =>
+        db
+          .insertInto('messages')
+          .columns(['user_id', 'content', 'in_reply_to_id'])
+          .expression((eb) =>
+            eb
+              .selectFrom(['author', 'parent'])
+              .select(['author.id', eb.val(content).as('content'), 'parent.id as in_reply_to_id'])
+              .where((eb) =>
+                eb(
+                  eb.selectFrom('known').select(eb.fn.countAll().as('n')),
+                  '=',
+                  sql<number>`cardinality(${tags}::text[])`,
+                ),
+              ),
+          )
+          .returning(['id', 'content', 'in_reply_to_id', 'reply_count', 'like_count', 'created_at']),
+      )
+      .with('replied', (db) =>
+        db
+          .updateTable('messages')
+          .from('inserted')
+          .set((eb) => ({ reply_count: eb('messages.reply_count', '+', 1) }))
+          .whereRef('messages.id', '=', 'inserted.in_reply_to_id')
+          .returning('messages.id'),
+      )
+      .with('linked', (db) =>
+        db
+          .insertInto('message_tags')
+          .columns(['message_id', 'tag_id'])
+          .expression((eb) => eb.selectFrom(['inserted', 'known']).select(['inserted.id', 'known.id'])),
+      )
+      .with('created', (db) =>
+        db
+          .selectFrom(['inserted as m', 'author as u'])
+          .select((eb) =>
+            messageJson(eb, { likedByMe: sql.lit(false) }, sql<string[]>`${tags}::text[]`).as('message'),
+          ),
+      )
+      .with('event', (db) =>
+        insertEvents(
+          db,
+          db
+            .selectFrom('created')
+            .select([eventType('message.created').as('type'), 'created.message as payload']),
+        ),
+      )
+      .selectFrom(['created', 'event'])
+      .select(['created.message', 'event.id as event_id'])
+  );
 }
 
 export const postStatement = prepared(postQuery.bind(null, compiler));

@@ -121,6 +121,14 @@ export const lockAccount = (em: EntityManager, id: number) =>
     .forUpdate()
     .executeTakeFirst();
 
+/**
+ * Holds the account (a key-share lock) for the rest of the transaction: an account deletion, which locks it
+ * for update first, then either waits for this transaction or ran before it (and nothing is found).
+ */
+export const holdAccount = async (em: EntityManager, id: number) =>
+  (await sqlOf(em).selectFrom('users').select('id').where('id', '=', id).forKeyShare().executeTakeFirst()) !==
+  undefined;
+
 /** Messages, likes, follows (both ways) and idempotency keys go with it (on delete cascade). */
 export const deleteAccountRow = (em: EntityManager, id: number) =>
   sqlOf(em).deleteFrom('users').where('id', '=', id).execute();
