@@ -1,6 +1,7 @@
 // WebSocket fan-out: N clients on the public stream (N = 1k, 5k, 10k), posts at 1 and 10 per second, then
 // a burst for throughput; post → receive latency and deliveries per second, against a bare `ws` server
 // broadcasting a frame of the same size to the same number of clients.
+import type { Message } from '@flock/shared';
 import type { LiveClient } from '@flock/testkit/live-client';
 import { sleep } from '@flock/testkit/waiting';
 import { seedUsers, startBareServer, startFlock } from '../lib/common.ts';
@@ -99,11 +100,14 @@ export function flockPoster(url: string, token: string) {
 function bareBroadcaster(url: string) {
   let id = 1000;
   return async (marker: string) => {
-    const data = {
+    // Typed as the API's message, so the frame keeps the size of Flock's as the message gains fields.
+    const data: Message = {
       id: String(++id),
-      author: { username: 'fan_poster', bot: false },
+      author: { username: 'fan_poster', displayName: null, bot: false },
       content: `fan ${marker} a message of ordinary length for the feed #birds`,
       tags: ['birds'],
+      inReplyTo: null,
+      replyCount: 0,
       likeCount: 0,
       likedByMe: false,
       createdAt: new Date().toISOString(),
