@@ -7,12 +7,12 @@ import type { StreamName } from '@flock/shared/live';
 import { ContextConsumer } from '@lit/context';
 import { type Task, TaskStatus } from '@lit/task';
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { ApiError } from '../api.ts';
 import { apiContext } from '../context.ts';
-import { flockEvent, type NoticeKind } from '../events.ts';
+import type { NoticeKind } from '../events.ts';
 import { apiTask } from './api-task.ts';
 import { type FeedFilter, FeedState, streamOf } from './feed-state.ts';
 import { LiveSubscriptionController } from './live-subscription.ts';
+import { deleteMessage, describeError, notify } from './message-actions.ts';
 
 const PAGE_SIZE = 20;
 
@@ -33,8 +33,6 @@ export interface FeedControllerOptions {
   /** Whether the reader sees the top of the list (see FeedState). */
   readerAtTop: () => boolean;
 }
-
-const describe = (error: unknown, fallback: string) => (error instanceof ApiError ? error.message : fallback);
 
 export class FeedController implements ReactiveController {
   /** Why the last page could not be loaded. */
@@ -72,7 +70,7 @@ export class FeedController implements ReactiveController {
       onError: (error) => {
         // A failed refresh is retried by the next reconnect or reload; a failed page is shown.
         if (this.#running?.kind !== 'refresh')
-          this.loadError = describe(error, 'The messages could not be loaded.');
+          this.loadError = describeError(error, 'The messages could not be loaded.');
       },
     });
     host.addController(this);
@@ -136,7 +134,7 @@ export class FeedController implements ReactiveController {
     } catch (error) {
       this.#change(() => {
         if (this.#state.likeFailed(ticket))
-          this.#notify('error', describe(error, 'The like could not be saved.'));
+          this.#notify('error', describeError(error, 'The like could not be saved.'));
       });
     }
   }
@@ -145,15 +143,7 @@ export class FeedController implements ReactiveController {
   async remove(id: string): Promise<boolean> {
     const api = this.#api.value;
     if (!api) return false;
-    try {
-      await api.remove(id);
-      this.#change(() => this.#state.remove(id));
-      this.#notify('info', 'Message deleted.');
-      return true;
-    } catch (error) {
-      this.#notify('error', describe(error, 'The message could not be deleted.'));
-      return false;
-    }
+    return deleteMessage(this.#host, api, id, () => this.#change(() => this.#state.remove(id)));
   }
 
   /** Starts the feed over: follow the stream, then read the first page. */
@@ -188,9 +178,8 @@ export class FeedController implements ReactiveController {
     else if (!this.#state.refreshed(page)) queueMicrotask(() => this.#start(this.#state.filter));
   }
 
-  /** Action outcomes go to the app's notices, which the reader sees wherever they are scrolled. */
   #notify(kind: NoticeKind, text: string) {
-    this.#host.dispatchEvent(flockEvent('flock-notify', { kind, text }));
+    notify(this.#host, kind, text);
   }
 
   #change(apply: () => void) {

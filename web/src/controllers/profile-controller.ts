@@ -7,8 +7,8 @@ import { TaskStatus } from '@lit/task';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ApiError } from '../api.ts';
 import { apiContext } from '../context.ts';
-import { flockEvent } from '../events.ts';
 import { apiTask } from './api-task.ts';
+import { describeError, notify } from './message-actions.ts';
 
 export class ProfileController implements ReactiveController {
   /** A follow or unfollow is on its way. */
@@ -61,8 +61,7 @@ export class ProfileController implements ReactiveController {
       const state = await api.follow(profile.username, follow);
       this.#update({ followedByMe: state.following, followerCount: state.followerCount });
     } catch (error) {
-      const text = error instanceof ApiError ? error.message : 'The follow could not be saved.';
-      this.#host.dispatchEvent(flockEvent('flock-notify', { kind: 'error', text }));
+      notify(this.#host, 'error', describeError(error, 'The follow could not be saved.'));
     } finally {
       this.following = false;
       this.#host.requestUpdate();

@@ -8,16 +8,15 @@ import { type Task, TaskStatus } from '@lit/task';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ApiError } from '../api.ts';
 import { apiContext } from '../context.ts';
-import { flockEvent, type NoticeKind } from '../events.ts';
+import type { NoticeKind } from '../events.ts';
 import { apiTask } from './api-task.ts';
 import { LiveSubscriptionController } from './live-subscription.ts';
+import { deleteMessage, describeError, notify } from './message-actions.ts';
 import { type ThreadEntry, ThreadState } from './thread-state.ts';
 
 const PAGE_SIZE = 20;
 
 type ThreadLoad = { kind: 'first'; id: string } | { kind: 'more'; id: string; after: string };
-
-const describe = (error: unknown, fallback: string) => (error instanceof ApiError ? error.message : fallback);
 
 export class ThreadController implements ReactiveController {
   /** Why the thread, or its next replies, could not be loaded. */
@@ -53,7 +52,7 @@ export class ThreadController implements ReactiveController {
       },
       onError: (error) => {
         this.missing = error instanceof ApiError && error.status === 404;
-        this.loadError = describe(error, 'This message could not be loaded.');
+        this.loadError = describeError(error, 'This message could not be loaded.');
       },
     });
     host.addController(this);
@@ -111,22 +110,14 @@ export class ThreadController implements ReactiveController {
       this.#change(() => this.#state.patch(id, state));
     } catch (error) {
       this.#change(() => this.#state.patch(id, before));
-      this.#notify('error', describe(error, 'The like could not be saved.'));
+      this.#notify('error', describeError(error, 'The like could not be saved.'));
     }
   }
 
   async remove(id: string): Promise<boolean> {
     const api = this.#api.value;
     if (!api) return false;
-    try {
-      await api.remove(id);
-      this.#change(() => this.#state.removed(id));
-      this.#notify('info', 'Message deleted.');
-      return true;
-    } catch (error) {
-      this.#notify('error', describe(error, 'The message could not be deleted.'));
-      return false;
-    }
+    return deleteMessage(this.#host, api, id, () => this.#change(() => this.#state.removed(id)));
   }
 
   #start(id: string) {
@@ -141,7 +132,7 @@ export class ThreadController implements ReactiveController {
   }
 
   #notify(kind: NoticeKind, text: string) {
-    this.#host.dispatchEvent(flockEvent('flock-notify', { kind, text }));
+    notify(this.#host, kind, text);
   }
 
   #change(apply: () => void) {
